@@ -150,6 +150,7 @@ class AttackSettings:
     eval_eps: float # l-inf bound of the evaluation attack (PGD)
     eval_step_size: float # step of the evaluation attack
     eval_steps: int # steps of the evaluation attack (with a uniform random start)
+    clip: tuple|None = (0.0, 1.0) # valid input range; None for unbounded inputs (Gaussian features)
     def as_dict(self) -> dict: return asdict(self)
 
 ATTACK_SETTINGS = {
