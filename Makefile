@@ -1,0 +1,50 @@
+# advanti: two commands. `make reproduce` regenerates the tables and figures on the embedded digits dataset;
+# `make test` checks the notebooks and the exported package agree and runs every test. Both create the
+# virtual environment (.venv) on first use and reuse it afterwards.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.advanti-installed
+PROFILE ?= digits
+# small models on a small CPU: one thread each avoids oversubscription (nbdev_test runs notebooks in parallel)
+export OMP_NUM_THREADS ?= 1
+export PYTHONHASHSEED := 0
+
+.PHONY: setup reproduce test check-export check-clean test-notebooks test-python lab clean-env
+
+$(STAMP): setup.py settings.ini constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[experiments,eval,notebooks,dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (advanti)" > /dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install advanti with all extras (pinned by constraints.txt)
+
+reproduce: $(STAMP) ## run every experiment notebook on the embedded digits dataset -> results/
+	$(BIN)/advanti reproduce --profile $(PROFILE)
+
+check-export: $(STAMP) ## the exported package must match the notebooks
+	$(BIN)/nbdev_export
+	@git diff --quiet -- advanti && test -z "$$(git status --porcelain -- advanti)" || \
+	  { git status --short -- advanti; echo "advanti/ differs from the notebooks: run nbdev_export and commit"; exit 1; }
+
+check-clean: $(STAMP) ## notebooks must be clean (nbdev_clean changes nothing)
+	$(BIN)/nbdev_clean
+	@git diff --quiet -- nbs || { git diff --stat -- nbs; echo "notebooks are not clean: run nbdev_clean and commit"; exit 1; }
+
+test-notebooks: $(STAMP) ## run the library notebooks' tests (experiment notebooks carry .notest)
+	$(BIN)/nbdev_test --n_workers 2 --timing
+
+test-python: $(STAMP) ## pytest: packaging, CIFAR loading, experiment notebooks through papermill, properties
+	$(BIN)/python -m pytest tests
+
+test: $(STAMP) ## everything CI runs
+	$(BIN)/python -m pip check
+	$(MAKE) --no-print-directory check-export check-clean test-notebooks test-python
+
+lab: $(STAMP) ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab nbs
+
+clean-env: ## remove the virtual environment
+	rm -rf $(VENV)

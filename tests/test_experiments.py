@@ -1,0 +1,21 @@
+"Every experiment notebook runs through papermill with its tiny profile and writes its tables and figures."
+import csv
+import pytest
+from advanti.runner import EXPERIMENTS, run_experiment
+
+@pytest.mark.parametrize("name", sorted(n for n, s in EXPERIMENTS.items() if "tiny" in s["profiles"]))
+def test_experiment_runs_tiny(name, tmp_path):
+    out = run_experiment(name, "tiny", results=tmp_path)
+    assert (out / EXPERIMENTS[name]["notebook"]).exists()
+    tables = sorted(out.glob("*.csv")); figures = sorted(out.glob("*.png"))
+    assert tables and figures, f"{name} wrote no table or figure"
+    for t in tables:
+        rows = list(csv.reader(t.open()))
+        assert len(rows) >= 2 and (t.with_suffix(".md")).exists()
+    # a second run reuses every record and leaves the same files
+    records = sorted(p.name for p in (out / "records").glob("*.json")) if (out / "records").exists() else []
+    run_experiment(name, "tiny", results=tmp_path)
+    assert records == (sorted(p.name for p in (out / "records").glob("*.json")) if records else [])
+
+def test_every_experiment_has_a_tiny_profile():
+    assert all("tiny" in s["profiles"] for s in EXPERIMENTS.values())
