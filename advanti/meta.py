@@ -17,7 +17,7 @@ from .perturb import perturb, signed_bounds, objective_values, _module_modes, _r
 __all__ = ['FEATURE_NAMES', 'META_MODES', 'BOUND_RULES', 'GRAD_NORM_MAX', 'ATTACK_OPTIONS', 'CAAT_MODES', 'META_OBJECTIVES',
            'sample_features', 'ClassLossTracker', 'eval_logits', 'MetaNet', 'remargin_factors', 'remargin_bounds',
            'grad_based_bounds', 'sample_bounds', 'signed_bounds_from_weights', 'CAATPerturbations',
-           'caat_perturbations', 'caat_objective', 'caat_loss', 'meta_batch_loss', 'FunctionalModel', 'functional_view',
+           'caat_perturbations', 'caat_objective', 'caat_loss', 'FunctionalModel', 'functional_view', 'meta_batch_loss',
            'virtual_sgd_step', 'make_meta_optimizer', 'meta_step', 'MetaSchedule']
 
 # %% ../nbs/05_meta.ipynb #c005
@@ -337,33 +337,6 @@ def caat_loss(model: nn.Module, # classifier (pixel-space inputs), in the mode i
     return caat_objective(model, x, y, alpha, beta, perturbations, class_weights=class_weights, beta_trades=beta_trades)
 
 # %% ../nbs/05_meta.ipynb #c051
-META_OBJECTIVES = ("robust", "clean")
-
-def meta_batch_loss(net: nn.Module, # classifier at the virtual weights (a `FunctionalModel`) or a module
-                    x: torch.Tensor, # meta inputs, (B, ...)
-                    y: torch.Tensor, # meta labels, (B,)
-                    *,
-                    objective: str="robust", # "robust" (CAAT objective of the meta batch) or "clean" (CE)
-                    bounds: torch.Tensor|float=0.0, # bound per meta sample (>= 0), for "robust"
-                    anti: torch.Tensor|None=None, # bool (B,) anti-adversarial meta samples; None: all adversarial
-                    class_weights: tuple|None=None, # the meta batch's (w0, w1), each (C,); None: ones
-                    beta_trades: float=1.5, # TRADES trade-off beta_T
-                    attack: dict|None=None, # options of `perturb`
-                    generator: torch.Generator|None=None, # random source of the attack's start
-                   ) -> torch.Tensor: # scalar meta loss
-    "Loss of a meta batch: the robust CAAT objective (perturbations held constant) or the clean CE."
-    if objective not in META_OBJECTIVES: raise ValueError(f"meta objective {objective!r} is not valid; choose from {META_OBJECTIVES}")
-    if objective == "clean":
-        logits = net(x)
-        w0, _ = _class_weights(class_weights, y, logits.shape[1], logits[:, 0])
-        return (w0 * F.cross_entropy(logits, y, reduction="none")).sum() / w0.sum()
-    if anti is None: anti = torch.zeros(x.shape[0], dtype=torch.bool, device=x.device)
-    attacker = net.detached() if isinstance(net, FunctionalModel) else net
-    P = caat_perturbations(attacker, x, y, bounds, anti, attack=attack, generator=generator)
-    anti = P.anti_rows
-    return caat_objective(net, x, y, (~anti).to(x.dtype), anti.to(x.dtype), P, class_weights=class_weights, beta_trades=beta_trades)
-
-# %% ../nbs/05_meta.ipynb #c053
 class FunctionalModel(nn.Module):
     "An `nn.Module` view of `module` that runs with the given tensors (parameters and buffers) via functional_call."
     def __init__(self,
@@ -387,7 +360,35 @@ def functional_view(model: nn.Module, # the real model
     params = dict(model.named_parameters()) if params is None else dict(params)
     return FunctionalModel(model, {**params, **{k: b.clone() for k, b in model.named_buffers()}})
 
-# %% ../nbs/05_meta.ipynb #c056
+# %% ../nbs/05_meta.ipynb #c054
+META_OBJECTIVES = ("robust", "clean")
+
+def meta_batch_loss(net: nn.Module, # classifier at the virtual weights (a `FunctionalModel`) or a module
+                    x: torch.Tensor, # meta inputs, (B, ...)
+                    y: torch.Tensor, # meta labels, (B,)
+                    *,
+                    objective: str="robust", # "robust" (CAAT objective of the meta batch) or "clean" (CE)
+                    bounds: torch.Tensor|float|None=None, # bound per meta sample (>= 0), needed by "robust"
+                    anti: torch.Tensor|None=None, # bool (B,) anti-adversarial meta samples; None: all adversarial
+                    class_weights: tuple|None=None, # the meta batch's (w0, w1), each (C,); None: ones
+                    beta_trades: float=1.5, # TRADES trade-off beta_T
+                    attack: dict|None=None, # options of `perturb`
+                    generator: torch.Generator|None=None, # random source of the attack's start
+                   ) -> torch.Tensor: # scalar meta loss
+    "Loss of a meta batch: the robust CAAT objective (perturbations held constant) or the clean CE."
+    if objective not in META_OBJECTIVES: raise ValueError(f"meta objective {objective!r} is not valid; choose from {META_OBJECTIVES}")
+    if objective == "clean":
+        logits = net(x)
+        w0, _ = _class_weights(class_weights, y, logits.shape[1], logits[:, 0])
+        return (w0 * F.cross_entropy(logits, y, reduction="none")).sum() / w0.sum()
+    if bounds is None: raise ValueError("the robust meta objective needs bounds for the meta batch")
+    if anti is None: anti = torch.zeros(x.shape[0], dtype=torch.bool, device=x.device)
+    attacker = net.detached() if isinstance(net, FunctionalModel) else net
+    P = caat_perturbations(attacker, x, y, bounds, anti, attack=attack, generator=generator)
+    anti = P.anti_rows
+    return caat_objective(net, x, y, (~anti).to(x.dtype), anti.to(x.dtype), P, class_weights=class_weights, beta_trades=beta_trades)
+
+# %% ../nbs/05_meta.ipynb #c059
 def virtual_sgd_step(model: nn.Module, # the real model (its parameters key the optimiser's state)
                      grads: dict[str, torch.Tensor|None], # parameter name -> gradient (may carry a graph)
                      optimizer: torch.optim.SGD, # the real optimiser: lr, momentum, dampening, nesterov, weight decay
@@ -413,7 +414,7 @@ def virtual_sgd_step(model: nn.Module, # the real model (its parameters key the 
         out[name] = w - group["lr"] * d
     return out
 
-# %% ../nbs/05_meta.ipynb #c061
+# %% ../nbs/05_meta.ipynb #c064
 def make_meta_optimizer(meta_net: nn.Module, # the meta network
                         lr: float=1e-4, # Adam learning rate (the authors')
                         weight_decay: float=5e-4, # Adam weight decay (the authors')
@@ -475,7 +476,7 @@ def meta_step(model: nn.Module, # the classifier (not changed)
     return dict(train_loss=loss.item(), meta_loss=m_loss.item(),
                 meta_grad_norm=float(torch.sqrt(sum((g.double() ** 2).sum() for g in grads))))
 
-# %% ../nbs/05_meta.ipynb #c075
+# %% ../nbs/05_meta.ipynb #c078
 class MetaSchedule:
     "Which iterations take a meta step: 0, k, 2k, ... of the calls to `tick`."
     def __init__(self, interval: int): # k, a positive int

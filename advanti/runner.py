@@ -15,8 +15,8 @@ from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'Job', 'job_bundle', 'record_path', 'run_job', 'run_jobs', 'method_jobs', 'experiments_folder',
-           'run_experiment', 'main']
+__all__ = ['EXPERIMENTS', 'Job', 'job_bundle', 'record_path', 'checkpoint_path', 'run_job', 'run_jobs', 'method_jobs',
+           'experiments_folder', 'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
 @dataclass
@@ -30,7 +30,9 @@ class Job:
     model: str = "small_cnn" # model name (advanti.models.MODELS)
     model_options: dict = field(default_factory=dict) # e.g. width
     config: dict = field(default_factory=dict) # TrainConfig fields (seed included)
+    init: dict|None = None # definition (as a dict) of the job whose trained weights this job starts from
     def __post_init__(self):
+        if isinstance(self.init, Job): self.init = asdict(self.init)
         self.label = self.label or self.method
         make_method(self.method, **self.method_options)  # fail now on a bad name or option
         TrainConfig(**self.config)
@@ -55,18 +57,32 @@ def record_path(job: Job, out_dir: str|Path) -> Path:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in job.label)
     return Path(out_dir) / "records" / f"{safe}-seed{job.seed}-{job.key()}.json"
 
+def checkpoint_path(job: Job, out_dir: str|Path) -> Path:
+    "Where the job's final weights (those of its best validation epoch) are kept."
+    return Path(out_dir) / "checkpoints" / f"{job.key()}.pt"
+
+def _save_state(state: dict, path: Path):
+    import io
+    buffer = io.BytesIO(); torch.save(state, buffer); atomic_write(path, buffer.getvalue())
+
 def run_job(job: Job, # the job
             out_dir: str|Path, # experiment folder; the record goes to out_dir/records/
             force: bool=False, # retrain even when a record exists
            ) -> dict: # the record
-    "Train `job` (or load its record if it was already run) and write its record atomically."
-    path = record_path(job, out_dir)
-    if path.exists() and not force: return load_json(path)
+    "Train `job` (or load its record if it was already run); write its record and weights atomically."
+    path, weights = record_path(job, out_dir), checkpoint_path(job, out_dir)
+    if path.exists() and weights.exists() and not force: return load_json(path)
+    init_state = None
+    if job.init is not None:  # hot start: train (or reuse) the parent job, start from its weights
+        parent = Job(**job.init)
+        run_job(parent, out_dir)
+        init_state = torch.load(checkpoint_path(parent, out_dir), map_location="cpu")
     bundle = job_bundle(job)
     torch.manual_seed(job.seed)
     model = make_model(job.model, bundle, **job.model_options)
-    record = train(model, bundle, job.method, TrainConfig(**job.config), job.method_options, label=job.label)
+    record = train(model, bundle, job.method, TrainConfig(**job.config), job.method_options, init_state=init_state, label=job.label)
     record["job"] = dict(asdict(job), key=job.key())
+    _save_state({k: v.cpu() for k, v in model.state_dict().items()}, weights)
     save_json(record, path)
     return record
 
@@ -76,7 +92,7 @@ def run_jobs(jobs: list[Job], out_dir: str|Path, force: bool=False) -> list[dict
     if len(set(keys)) != len(keys): raise ValueError("two jobs have the same definition; give them different settings")
     return [run_job(j, out_dir, force) for j in jobs]
 
-# %% ../nbs/08_runner.ipynb #c011
+# %% ../nbs/08_runner.ipynb #c014
 def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., **options}
                 seeds: list[int], # seeds
                 config: dict, # TrainConfig fields shared by all jobs (without seed)
@@ -90,7 +106,7 @@ def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., 
         for seed in seeds: jobs.append(Job(name, label or name, spec, config=dict(config, seed=seed), **job_fields))
     return jobs
 
-# %% ../nbs/08_runner.ipynb #c016
+# %% ../nbs/08_runner.ipynb #c019
 EXPERIMENTS: dict[str, dict] = {
     "digits_baselines": dict(
         notebook="digits_baselines.ipynb",
@@ -130,7 +146,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     os.replace(executed, out_dir / spec["notebook"])
     return out_dir
 
-# %% ../nbs/08_runner.ipynb #c019
+# %% ../nbs/08_runner.ipynb #c022
 def main(argv: list[str]|None=None):
     "The `advanti` command line."
     parser = argparse.ArgumentParser(prog="advanti", description="Run advanti's experiments (papermill notebooks).")
