@@ -40,7 +40,9 @@ EXTENSION_MODULES = ("advanti.frl", "advanti.caat")
 def register(name: str): # the method's registry name
     "Class decorator adding a `Method` subclass to `METHODS` under `name`."
     def decorator(cls):
-        if name in METHODS and METHODS[name] is not cls: raise ValueError(f"method name {name!r} is taken by {METHODS[name]}")
+        taken = METHODS.get(name)
+        if taken is not None and taken.__qualname__ != cls.__qualname__:  # re-running a cell re-registers the same class
+            raise ValueError(f"method name {name!r} is taken by {taken}")
         cls.name = name; METHODS[name] = cls
         return cls
     return decorator

@@ -332,7 +332,7 @@ def verdict(rows: list, # rows of `assignment_table` (with keys assignment, e_pl
     lines = [f"fairer than AT (lower worst-class robust error and gap): {fair or 'none'}",
              f"better average trade-off than AT (Pareto on nat_avg, rob_avg): {avg_better or 'none'}",
              f"better worst-class trade-off than AT (Pareto on nat_worst, rob_worst): {worst_better or 'none'}",
-             f"lowest worst-class robust error in the table: {best['assignment']} ({best['rob_worst']:.4f} vs AT {at['rob_worst']:.4f})"]
+             f"lowest worst-class robust error in the table: {best['assignment']} ({100 * best['rob_worst']:.2f}% vs AT {100 * at['rob_worst']:.2f}%)"]
     sign = {r["assignment"]: (np.sign(r["e_plus"]), np.sign(r["e_minus"])) for r in rows}
     mixed = lambda a: sign[a][0] * sign[a][1] < 0
     has_anti = lambda a: min(sign[a]) < 0
@@ -340,9 +340,11 @@ def verdict(rows: list, # rows of `assignment_table` (with keys assignment, e_pl
     elif any(has_anti(a) for a in fair + avg_better + worst_better): claim = "agrees in part"
     else: claim = "does not agree"
     if grid is not None:
-        i, j = np.unravel_index(np.argmin(grid["rob_worst"]), grid["rob_worst"].shape)
-        ep, em = float(values[i]), float(values[j])
-        kind = "adversarial/anti-adversarial mix" if ep * em < 0 else ("all anti-adversarial" if max(ep, em) <= 0 else "adversarial only")
-        lines.append(f"grid: lowest worst-class robust error {grid['rob_worst'][i, j]:.4f} at e_+ = {ep:+.2f}, e_- = {em:+.2f} ({kind})")
+        W = grid["rob_worst"]; EP, EM = np.meshgrid(values, values, indexing="ij")
+        for label, mask in [("any signs", np.ones_like(W, dtype=bool)), ("adversarial only (both >= 0)", (EP >= 0) & (EM >= 0)),
+                            ("mixed signs", EP * EM < 0), ("all anti-adversarial (both <= 0)", (EP <= 0) & (EM <= 0))]:
+            if not mask.any(): continue
+            k = int(np.argmin(np.where(mask, W, np.inf)))
+            lines.append(f"grid, lowest worst-class robust error with {label}: {100 * W.flat[k]:.2f}% at (e_+, e_-) = ({EP.flat[k]:+.2f}, {EM.flat[k]:+.2f})")
     lines.append(f"abstract's claim (mixing beats AT on fairness and trade-off): {claim}")
     return lines
