@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['MODELS', 'Normalize', 'SmallCNN', 'PreActBlock', 'PreActResNet18', 'BasicBlock', 'ResNet32', 'LinearClassifier',
-           'make_model']
+           'LegacyInput', 'make_model']
 
 # %% ../nbs/01_models.ipynb #c005
 class Normalize(nn.Module):
@@ -112,6 +112,23 @@ class LinearClassifier(nn.Module):
     def forward(self, x): return self.linear(x.flatten(1))
 
 # %% ../nbs/01_models.ipynb #c018
+class LegacyInput(nn.Module):
+    "Wrap a model (normalising inside) so it takes inputs already normalised by (mean, std), as the authors' code does."
+    def __init__(self, model: nn.Module, # model taking pixel-space inputs
+                 mean: tuple, std: tuple, # the normalisation applied to the inputs
+                ):
+        super().__init__()
+        self.model = model
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1))
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1))
+    def to_normalised(self, x: torch.Tensor) -> torch.Tensor:
+        shape = (1, -1) + (1,) * (x.dim() - 2)
+        return (x - self.mean.view(shape).to(x.device)) / self.std.view(shape).to(x.device)
+    def forward(self, x_normalised):
+        shape = (1, -1) + (1,) * (x_normalised.dim() - 2)
+        return self.model(x_normalised * self.std.view(shape) + self.mean.view(shape))
+
+# %% ../nbs/01_models.ipynb #c021
 MODELS = {"small_cnn": SmallCNN, "preact_resnet18": PreActResNet18, "resnet32": ResNet32}
 
 def make_model(name: str, # one of MODELS

@@ -93,20 +93,30 @@ def run_jobs(jobs: list[Job], out_dir: str|Path, force: bool=False) -> list[dict
     return [run_job(j, out_dir, force) for j in jobs]
 
 # %% ../nbs/08_runner.ipynb #c014
-def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., **options}
+def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., "hot_start": bool, **options}
                 seeds: list[int], # seeds
                 config: dict, # TrainConfig fields shared by all jobs (without seed)
+                hot_start: dict|None=None, # the parent of hot-started methods: {"method": ..., "config": {...}, **options}
+                finetune: dict|None=None, # TrainConfig overrides of hot-started methods (e.g. fewer epochs, smaller lr)
                 **job_fields, # dataset, data_options, model, model_options
                ) -> list[Job]:
-    "One Job per (method, seed)."
+    "One Job per (method, seed); methods marked `hot_start` start from the trained `hot_start` parent of their seed."
     jobs = []
     for spec in methods:
         spec = {"method": spec} if isinstance(spec, str) else dict(spec)
-        name, label = spec.pop("method"), spec.pop("label", None)
-        for seed in seeds: jobs.append(Job(name, label or name, spec, config=dict(config, seed=seed), **job_fields))
+        name, label, hot = spec.pop("method"), spec.pop("label", None), spec.pop("hot_start", False)
+        if hot and hot_start is None: raise ValueError(f"method {label or name!r} asks for a hot start but no hot_start parent is given")
+        for seed in seeds:
+            parent = None
+            if hot:
+                parent_spec = dict(hot_start); parent_name = parent_spec.pop("method")
+                parent_config = dict(config, **parent_spec.pop("config", {}), seed=seed)
+                parent = Job(parent_name, parent_spec.pop("label", f"{parent_name} (hot start)"), parent_spec, config=parent_config, **job_fields)
+            job_config = dict(config, **(finetune or {}), seed=seed) if hot else dict(config, seed=seed)
+            jobs.append(Job(name, label or name, spec, config=job_config, init=parent, **job_fields))
     return jobs
 
-# %% ../nbs/08_runner.ipynb #c019
+# %% ../nbs/08_runner.ipynb #c021
 EXPERIMENTS: dict[str, dict] = {
     "digits_baselines": dict(
         notebook="digits_baselines.ipynb",
@@ -146,7 +156,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     os.replace(executed, out_dir / spec["notebook"])
     return out_dir
 
-# %% ../nbs/08_runner.ipynb #c022
+# %% ../nbs/08_runner.ipynb #c024
 def main(argv: list[str]|None=None):
     "The `advanti` command line."
     parser = argparse.ArgumentParser(prog="advanti", description="Run advanti's experiments (papermill notebooks).")

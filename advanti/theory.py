@@ -9,10 +9,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['SQRT2', 'ASSIGNMENTS', 'norm_cdf', 'bisect', 'normalised', 'train_components', 'train_error', 'threshold_closed_form',
-           'threshold_numeric', 'errors_at_threshold', 'summarise', 'classwise_errors', 'fit_threshold_01',
-           'sample_mixture', 'monte_carlo_errors', 'logistic_optimum', 'linear_classwise_errors', 'assignment_table',
-           'bound_grid', 'verdict']
+__all__ = ['SQRT2', 'CHERNOFF_SD', 'ASSIGNMENTS', 'norm_cdf', 'bisect', 'normalised', 'train_components', 'train_error',
+           'threshold_closed_form', 'threshold_numeric', 'errors_at_threshold', 'summarise', 'classwise_errors',
+           'fit_threshold_01', 'sample_mixture', 'monte_carlo_errors', 'threshold_sd', 'logistic_optimum',
+           'linear_classwise_errors', 'assignment_table', 'bound_grid', 'verdict']
 
 # %% ../nbs/04_theory.ipynb #c006
 SQRT2 = math.sqrt(2.0)
@@ -236,7 +236,20 @@ def monte_carlo_errors(eps_plus: float, # signed normalised bound of class +1
                 rob_plus=float(np.mean(u_rob[P] <= tau)), rob_minus=float(np.mean(u_rob[N] > tau)))
     return dict(tau=tau, n_plus=int(P.sum()), n_minus=int(N.sum()), **summarise(errs, prior_plus))
 
-# %% ../nbs/04_theory.ipynb #c055
+# %% ../nbs/04_theory.ipynb #c051
+CHERNOFF_SD = 0.5129  # standard deviation of argmax_s {W(s) - s^2}, W a two-sided standard Brownian motion
+
+def threshold_sd(comps: tuple, # (weights, means, sds, labels), as from `train_components`
+                 tau: float, # the optimal threshold of that mixture
+                 n: int, # training samples
+                ) -> float: # asymptotic sd of the empirical 0-1 threshold
+    "Cube-root asymptotic standard deviation of the fitted 0-1 threshold, (4F/(n R''^2))^(1/3) * sd(Chernoff)."
+    w, mu, sd, label = (np.asarray(a, dtype=float) for a in comps)
+    f = w * np.exp(-0.5 * ((tau - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+    curvature = float(np.sum(np.where(label == 1, 1.0, -1.0) * -f * (tau - mu) / sd ** 2))   # R'' = f+' - f-'
+    return CHERNOFF_SD * (4 * f.sum() / (n * curvature ** 2)) ** (1 / 3)
+
+# %% ../nbs/04_theory.ipynb #c059
 def logistic_optimum(m: float, # normalised mean offset
                      e_plus: float, # signed normalised bound of label +1
                      e_minus: float, # signed normalised bound of label -1
@@ -269,7 +282,7 @@ def logistic_optimum(m: float, # normalised mean offset
     grad = np.array([th[1] / th[0] ** 2, -1 / th[0]])        # d tau / d (a, c), tau = -c/a
     return dict(a=float(th[0]), tau=float(-th[1] / th[0]), loss=loss(th), tau_sd1=float(math.sqrt(grad @ cov @ grad)))
 
-# %% ../nbs/04_theory.ipynb #c058
+# %% ../nbs/04_theory.ipynb #c062
 def linear_classwise_errors(v: np.ndarray, # weight vector of the score v'x + c (class +1 iff > 0), (d,)
                             c: float, # bias of the score
                             eta: float, # class means are +-eta*1 (raw units)
@@ -286,7 +299,7 @@ def linear_classwise_errors(v: np.ndarray, # weight vector of the score v'x + c 
                 rob_minus=norm_cdf((c - mean + eps_test * l1) / (sigma_minus * l2)))
     return dict(tau=-c * math.sqrt(d) / (sigma_minus * v.sum()), cos=v.sum() / (math.sqrt(d) * l2), **summarise(errs, prior_plus))
 
-# %% ../nbs/04_theory.ipynb #c065
+# %% ../nbs/04_theory.ipynb #c069
 ASSIGNMENTS = {"natural": (0, 0), "AT": (1, 1), "adv +1 / anti -1": (1, -1), "anti +1 / adv -1": (-1, 1), "all anti": (-1, -1)}
 
 def assignment_table(e: float, # bound size (normalised) used for every non-zero direction
@@ -296,7 +309,7 @@ def assignment_table(e: float, # bound size (normalised) used for every non-zero
     "Class-wise errors of every direction assignment (signs of ASSIGNMENTS times `e`)."
     return [dict(assignment=name, **classwise_errors(sp * e, sm * e, e_test, **setting)) for name, (sp, sm) in ASSIGNMENTS.items()]
 
-# %% ../nbs/04_theory.ipynb #c068
+# %% ../nbs/04_theory.ipynb #c072
 def bound_grid(values: np.ndarray, # signed normalised bounds scanned for each class
                e_test: float, # normalised attack size at test time
                metrics: tuple=("rob_worst", "rob_gap", "nat_avg"), # keys of `classwise_errors` to collect
@@ -311,7 +324,7 @@ def bound_grid(values: np.ndarray, # signed normalised bounds scanned for each c
             for k in metrics: out[k][i, j] = r[k]
     return out
 
-# %% ../nbs/04_theory.ipynb #c072
+# %% ../nbs/04_theory.ipynb #c076
 def _dominates(a: tuple, b: tuple) -> bool: return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
 
 def verdict(rows: list, # rows of `assignment_table` (with keys assignment, e_plus, e_minus and the summaries)

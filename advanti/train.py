@@ -13,9 +13,10 @@ import torch.nn.functional as F
 from .perturb import AttackSettings, attack_settings
 from .metrics import evaluate
 from .methods import Method, make_method
+from .models import LegacyInput
 
 # %% auto #0
-__all__ = ['default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'provenance', 'train']
+__all__ = ['default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'provenance', 'legacy_bundle', 'train']
 
 # %% ../nbs/07_train.ipynb #c005
 def default_device() -> str:
@@ -41,6 +42,7 @@ class TrainConfig:
     attack: AttackSettings|None = None # attack constants; None: the dataset's (`attack_settings`)
     progress: bool = True # show a tqdm progress bar
     threads: int|None = None # torch CPU threads; None leaves torch's setting
+    legacy_normalisation: bool = False # the authors' convention: attack normalised inputs, bound in normalised units
     def __post_init__(self):
         for name in ("epochs", "batch_size", "eval_every"):
             v = getattr(self, name)
@@ -111,6 +113,12 @@ def _resolve_attack(config: TrainConfig, bundle) -> AttackSettings:
     if config.attack is not None: return config.attack
     return attack_settings(bundle.name)
 
+def legacy_bundle(bundle, wrapper: LegacyInput):
+    "A copy of `bundle` whose images are normalised (the authors' data pipeline)."
+    import dataclasses
+    split = lambda s: dataclasses.replace(s, x=wrapper.to_normalised(s.x))
+    return dataclasses.replace(bundle, train=split(bundle.train), val=split(bundle.val), meta=split(bundle.meta), test=split(bundle.test))
+
 def train(model: nn.Module, # the network (normalising inside), in pixel space
           bundle, # the DataBundle to train on
           method: str|Method="erm", # a registered method name or a Method
@@ -128,6 +136,10 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
     torch.manual_seed(config.seed)
     model = model.to(device)
     if init_state is not None: model.load_state_dict(init_state)
+    pixel_model, pixel_bundle = model, bundle
+    if config.legacy_normalisation:  # train and validate in normalised space, as the released code does
+        model = LegacyInput(pixel_model, bundle.mean, bundle.std).to(device)
+        bundle = legacy_bundle(bundle, model)
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, [max(1, round(m * config.epochs)) for m in config.milestones], config.gamma)
     run = Run(model, optimizer, scheduler, bundle, config, attack, device, method)
@@ -163,11 +175,18 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
         run.history.append(entry)
     bar.close()
     metrics = {"last": dict(epoch=config.epochs, val=run.history[-1]["val"], test=run.evaluate(bundle.test))}
+    if config.legacy_normalisation:  # what the attack really does in pixel space, next to the legacy numbers
+        metrics["last"]["test_pixel"] = _pixel_evaluation(pixel_model, pixel_bundle, attack, run)
     model.load_state_dict(best_state)
     metrics["best"] = dict(epoch=best[0], val=next(h["val"] for h in run.history if h["epoch"] == best[0]), test=run.evaluate(bundle.test))
+    if config.legacy_normalisation: metrics["best"]["test_pixel"] = _pixel_evaluation(pixel_model, pixel_bundle, attack, run)
     return dict(method=method.name, label=label or method.name, options=_jsonable(method.options()), config=config.to_dict(),
-                data=dict(name=bundle.name, **_jsonable(bundle.info)), model=type(model).__name__, attack=attack.as_dict(),
+                data=dict(name=bundle.name, **_jsonable(bundle.info)), model=type(pixel_model).__name__, attack=attack.as_dict(),
                 history=_jsonable(run.history), metrics=metrics, seconds=time.time() - started, provenance=provenance())
+
+def _pixel_evaluation(pixel_model, pixel_bundle, attack, run) -> dict:
+    pixel_model.eval()
+    return evaluate(pixel_model, pixel_bundle.test, pixel_bundle.num_classes, attack, device=run.device, seed=run.config.seed).to_dict()
 
 def _jsonable(obj):
     "Convert tensors and tuples inside `obj` to JSON-ready lists and numbers."
