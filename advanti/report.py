@@ -10,7 +10,7 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['COLUMNS', 'HEADERS', 'atomic_write', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table',
-           'markdown_table', 'write_table', 'per_class_frame', 'plot_per_class']
+           'markdown_table', 'write_table', 'per_class_frame', 'plot_per_class', 'history_frame', 'plot_history']
 
 # %% ../nbs/09_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -113,3 +113,43 @@ def plot_per_class(frame, # output of `per_class_frame`
         buffer = io.BytesIO(); grid.figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight")
         atomic_write(path, buffer.getvalue())
     return grid.figure
+
+# %% ../nbs/09_report.ipynb #c017
+def _flatten(d: dict, prefix: str="") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict): out.update(_flatten(v, f"{prefix}{k}."))
+        elif isinstance(v, (int, float)) or v is None: out[f"{prefix}{k}"] = v
+    return out
+
+def history_frame(records: list[dict]):
+    "Tidy per-epoch frame: label, seed, epoch, train_loss, val_* summary columns and scalar diagnostics."
+    import pandas as pd
+    rows = []
+    for r in records:
+        for h in r["history"]:
+            row = dict(label=r["label"], seed=r["config"]["seed"], epoch=h["epoch"], train_loss=h["train_loss"])
+            if "val" in h: row.update({f"val_{k}": v for k, v in h["val"]["summary"].items()})
+            row.update(_flatten(h.get("diagnostics") or {}))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+def plot_history(frame, # output of `history_frame`
+                 columns: list[str], # columns to plot, one panel each (missing ones are skipped)
+                 path: str|Path|None=None, # PNG destination (atomic)
+                 title: str="", # figure title
+                ):
+    "Seaborn line plots of per-epoch columns, one panel per column, one line per method (mean over seeds)."
+    import io, seaborn as sns, matplotlib.pyplot as plt
+    columns = [c for c in columns if c in frame.columns and frame[c].notna().any()]
+    if not columns: raise ValueError("none of the requested columns has values")
+    sns.set_theme(style="whitegrid")
+    fig, axes = plt.subplots(1, len(columns), figsize=(4 * len(columns), 3.2), squeeze=False)
+    for ax, c in zip(axes[0], columns):
+        sns.lineplot(data=frame, x="epoch", y=c, hue="label", marker="o", errorbar="sd", ax=ax, legend=ax is axes[0][-1])
+        ax.set_title(c)
+    if len(columns) and axes[0][-1].get_legend() is not None: sns.move_legend(axes[0][-1], "upper left", bbox_to_anchor=(1, 1))
+    if title: fig.suptitle(title, y=1.04)
+    if path is not None:
+        buffer = io.BytesIO(); fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight"); atomic_write(path, buffer.getvalue())
+    return fig

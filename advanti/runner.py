@@ -93,7 +93,7 @@ def run_jobs(jobs: list[Job], out_dir: str|Path, force: bool=False) -> list[dict
     return [run_job(j, out_dir, force) for j in jobs]
 
 # %% ../nbs/08_runner.ipynb #c014
-def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., "hot_start": bool, **options}
+def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., "hot_start": bool, "config": {...}, **options}
                 seeds: list[int], # seeds
                 config: dict, # TrainConfig fields shared by all jobs (without seed)
                 hot_start: dict|None=None, # the parent of hot-started methods: {"method": ..., "config": {...}, **options}
@@ -105,6 +105,7 @@ def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., 
     for spec in methods:
         spec = {"method": spec} if isinstance(spec, str) else dict(spec)
         name, label, hot = spec.pop("method"), spec.pop("label", None), spec.pop("hot_start", False)
+        overrides = spec.pop("config", {})  # per-method TrainConfig fields, e.g. {"select_by": "avg_nat"}
         if hot and hot_start is None: raise ValueError(f"method {label or name!r} asks for a hot start but no hot_start parent is given")
         for seed in seeds:
             parent = None
@@ -112,7 +113,7 @@ def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., 
                 parent_spec = dict(hot_start); parent_name = parent_spec.pop("method")
                 parent_config = dict(config, **parent_spec.pop("config", {}), seed=seed)
                 parent = Job(parent_name, parent_spec.pop("label", f"{parent_name} (hot start)"), parent_spec, config=parent_config, **job_fields)
-            job_config = dict(config, **(finetune or {}), seed=seed) if hot else dict(config, seed=seed)
+            job_config = dict(config, **(finetune or {}), **overrides, seed=seed) if hot else dict(config, **overrides, seed=seed)
             jobs.append(Job(name, label or name, spec, config=job_config, init=parent, **job_fields))
     return jobs
 
@@ -125,6 +126,17 @@ EXPERIMENTS: dict[str, dict] = {
             tiny=dict(epochs=1, seeds=[0], width=8, eval_samples=64),
             digits=dict(epochs=30, seeds=[0, 1, 2]),
             cifar10=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None),
+        )),
+    "theory_gaussian": dict(
+        notebook="theory_gaussian.ipynb",
+        produces="Theory tables (hard/easy, imbalance, noisy labels) and heat maps over the two classes' signed bounds",
+        profiles=dict(tiny=dict(grid_points=5), digits=dict(), cifar10=dict())),
+    "caat_digits": dict(
+        notebook="caat_digits.ipynb",
+        produces="CAAT vs baselines and controls on noisy (20% pair-flip) and long-tailed (IF = 10) digits; diagnostics",
+        profiles=dict(
+            tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0]),
+            digits=dict(seeds=[0]),
         )),
 }
 
