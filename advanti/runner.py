@@ -68,14 +68,15 @@ def _save_state(state: dict, path: Path):
 def run_job(job: Job, # the job
             out_dir: str|Path, # experiment folder; the record goes to out_dir/records/
             force: bool=False, # retrain even when a record exists
+            need_weights: bool=False, # the trained weights are needed too (a hot-start parent)
            ) -> dict: # the record
     "Train `job` (or load its record if it was already run); write its record and weights atomically."
     path, weights = record_path(job, out_dir), checkpoint_path(job, out_dir)
-    if path.exists() and weights.exists() and not force: return load_json(path)
+    if path.exists() and (weights.exists() or not need_weights) and not force: return load_json(path)
     init_state = None
     if job.init is not None:  # hot start: train (or reuse) the parent job, start from its weights
         parent = Job(**job.init)
-        run_job(parent, out_dir)
+        run_job(parent, out_dir, need_weights=True)
         init_state = torch.load(checkpoint_path(parent, out_dir), map_location="cpu")
     bundle = job_bundle(job)
     torch.manual_seed(job.seed)
