@@ -311,15 +311,22 @@ class MetaBatches:
         return self.split.x[index].to(device), self.split.y[index].to(device)
 
 class MetaStats:
-    "Meta-step statistics of one epoch: gradient norms, losses."
+    "Meta-step statistics of one epoch: meta-gradient norms against the pull of the meta optimiser's weight decay."
     def __init__(self): self.steps = []
     def add(self, info: dict): self.steps.append(info)
-    def summary(self) -> dict:
-        if not self.steps: return dict(meta_steps=0)
+    def summary(self, meta_net: nn.Module|None=None, # the meta network (for its weight norm)
+                weight_decay: float=0.0, # its optimiser's weight decay
+               ) -> dict:
+        out = dict(meta_steps=len(self.steps))
+        if meta_net is not None:
+            out["meta_weight_norm"] = float(torch.sqrt(sum((p.detach().double() ** 2).sum() for p in meta_net.parameters())))
+        if not self.steps: return out
         norms = torch.tensor([s["meta_grad_norm"] for s in self.steps], dtype=torch.float64)
-        return dict(meta_steps=len(self.steps), meta_grad_norm_mean=float(norms.mean()), meta_grad_norm_max=float(norms.max()),
-                    meta_grad_zero_fraction=float((norms == 0).double().mean()),
-                    meta_loss_mean=float(sum(s["meta_loss"] for s in self.steps) / len(self.steps)))
+        out.update(meta_grad_norm_mean=float(norms.mean()), meta_grad_norm_max=float(norms.max()),
+                   meta_grad_zero_fraction=float((norms == 0).double().mean()),
+                   meta_loss_mean=float(sum(s["meta_loss"] for s in self.steps) / len(self.steps)))
+        if meta_net is not None and norms.mean() > 0: out["meta_decay_to_grad"] = weight_decay * out["meta_weight_norm"] / float(norms.mean())
+        return out
     def clear(self): self.steps = []
 
 # %% ../nbs/06b_caat.ipynb #c040
@@ -334,11 +341,13 @@ class CAAT(AssignedCAAT):
                  meta_assignment: str="meta_net", # robust meta loss: "meta_net" (its own assignment) or "adversarial" (all)
                  interval: int=5, # a meta step every this many iterations (digits 5, CIFAR 50)
                  meta_lr: float=1e-4, # Adam learning rate of the meta network (the authors')
+                 meta_weight_decay: float=5e-4, # Adam weight decay of the meta network (the authors')
                  first_order: bool=False, # finite-difference approximation of the mixed derivative
                  meta_batch_size: int|None=None, # meta samples per meta step (None: min(batch size, meta set))
                  features: str|list="all", # the features the meta network sees: "all" or a list of FEATURE_NAMES
                  hidden: int=100, # hidden units of the meta network
                  meta_seed: int|None=None, # seed of the meta network's initialisation (None: the run's seed)
+                 zero_init: bool=False, # zero the output layer: every sample starts adversarial (ties), no random first split
                  frl: bool|None=None, # FRL class weights (and lambda2 for remargin); None: on for "remargin" only
                  beta_trades: float=1.5, # TRADES trade-off beta_T
                  anti_weight: float=1.0, # multiplier of the anti-adversarial term (the paper: 1; 0.5 balances it)
@@ -347,12 +356,14 @@ class CAAT(AssignedCAAT):
         _check_in("mode", mode, CAAT_MODES); _check_in("meta_objective", meta_objective, META_OBJECTIVES)
         _check_in("meta_assignment", meta_assignment, META_ASSIGNMENTS)
         _check_number("temperature", temperature, positive=True); _check_number("grad_temperature", grad_temperature, positive=True)
-        _check_number("meta_lr", meta_lr, positive=True)
+        _check_number("meta_lr", meta_lr, positive=True); _check_number("meta_weight_decay", meta_weight_decay)
         for name, v in dict(interval=interval, hidden=hidden).items():
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1): raise ValueError(f"{name} must be a positive int, got {v!r}")
         if meta_batch_size is not None and not (isinstance(meta_batch_size, int) and meta_batch_size >= 1):
             raise ValueError(f"meta_batch_size must be a positive int or None, got {meta_batch_size!r}")
-        if not isinstance(first_order, bool): raise ValueError(f"first_order must be True or False, got {first_order!r}")
+        for name, v in dict(first_order=first_order, zero_init=zero_init).items():
+            if not isinstance(v, bool): raise ValueError(f"{name} must be True or False, got {v!r}")
+        self.meta_weight_decay, self.zero_init = meta_weight_decay, zero_init
         self.columns = _feature_columns(features)
         self.mode, self.temperature, self.grad_temperature = mode, temperature, grad_temperature
         self.meta_objective, self.meta_assignment, self.interval, self.meta_lr = meta_objective, meta_assignment, interval, meta_lr
@@ -370,7 +381,9 @@ class CAAT(AssignedCAAT):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             self.meta_net = MetaNet(len(self.columns), self.hidden, self.mode, self.temperature, self.grad_temperature).to(run.device)
-        self.meta_optimizer = make_meta_optimizer(self.meta_net, self.meta_lr)
+        if self.zero_init:
+            with torch.no_grad(): self.meta_net.out.weight.zero_(); self.meta_net.out.bias.zero_()
+        self.meta_optimizer = make_meta_optimizer(self.meta_net, self.meta_lr, self.meta_weight_decay)
         self.schedule = MetaSchedule(self.interval)
         state = self.resume or {}
         if "meta_net" in state:
@@ -406,7 +419,7 @@ class CAAT(AssignedCAAT):
         return alpha, beta, z[:, 1] - z[:, 0], both
 
     def extra_diagnostics(self, run) -> dict:
-        out = self.stats.summary(); self.stats.clear()
+        out = self.stats.summary(self.meta_net, self.meta_weight_decay); self.stats.clear()
         return out
 
     def state_dict(self) -> dict:
@@ -439,16 +452,18 @@ class MWNet(Method):
                  hidden: int=100, # hidden units
                  interval: int=1, # a meta step every this many iterations (the original: every one)
                  meta_lr: float=1e-3, # Adam learning rate of the weight network
+                 meta_weight_decay: float=1e-4, # its weight decay (the original's)
                  first_order: bool=False, # finite-difference approximation of the mixed derivative
                  meta_batch_size: int|None=None, # meta samples per meta step (None: min(batch size, meta set))
                  meta_seed: int|None=None, # seed of the network's initialisation (None: the run's seed)
                 ):
         self.columns = _feature_columns(features)
-        _check_number("meta_lr", meta_lr, positive=True)
+        _check_number("meta_lr", meta_lr, positive=True); _check_number("meta_weight_decay", meta_weight_decay)
         for name, v in dict(interval=interval, hidden=hidden).items():
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1): raise ValueError(f"{name} must be a positive int, got {v!r}")
         if meta_batch_size is not None and not (isinstance(meta_batch_size, int) and meta_batch_size >= 1):
             raise ValueError(f"meta_batch_size must be a positive int or None, got {meta_batch_size!r}")
+        self.meta_weight_decay = meta_weight_decay
         self.features, self.hidden, self.interval, self.meta_lr = features, hidden, interval, meta_lr
         self.first_order, self.meta_batch_size, self.meta_seed = first_order, meta_batch_size, meta_seed
         self.log, self.stats, self.resume = EpochLog(), MetaStats(), None
@@ -458,7 +473,7 @@ class MWNet(Method):
         self.tracker = ClassLossTracker(run.bundle.train.y, run.bundle.num_classes).to(run.device)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed); self.weight_net = WeightNet(len(self.columns), self.hidden).to(run.device)
-        self.meta_optimizer = make_meta_optimizer(self.weight_net, self.meta_lr)
+        self.meta_optimizer = make_meta_optimizer(self.weight_net, self.meta_lr, self.meta_weight_decay)
         self.schedule = MetaSchedule(self.interval)
         if state:
             self.tracker.load_state_dict(state["tracker"]); self.weight_net.load_state_dict(state["weight_net"])
@@ -488,7 +503,7 @@ class MWNet(Method):
                        mean_weight_clean=float(w[~c].double().mean()) if (~c).any() else None,
                        auroc_low_weight=_finite_or_none(auroc(-w, c)), auroc_loss=_finite_or_none(auroc(f[:, 0], c)))
         out["feature_spearman"] = {n: _finite_or_none(spearman(w, f[:, k])) for k, n in enumerate(FEATURE_NAMES)}
-        out.update(self.stats.summary()); self.stats.clear(); self.log.clear()
+        out.update(self.stats.summary(self.weight_net, self.meta_weight_decay)); self.stats.clear(); self.log.clear()
         return out
 
     def state_dict(self) -> dict:

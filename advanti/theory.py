@@ -6,7 +6,6 @@
 from __future__ import annotations
 import math
 import numpy as np
-import torch
 
 # %% auto #0
 __all__ = ['SQRT2', 'CHERNOFF_SD', 'ASSIGNMENTS', 'norm_cdf', 'bisect', 'normalised', 'train_components', 'train_error',
