@@ -10,7 +10,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['COLUMNS', 'HEADERS', 'atomic_write', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table',
-           'markdown_table', 'write_table', 'per_class_frame', 'plot_per_class', 'history_frame', 'plot_history']
+           'markdown_table', 'write_table', 'per_class_frame', 'plot_per_class', 'history_frame', 'plot_history',
+           'attack_comparison']
 
 # %% ../nbs/09_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -153,3 +154,25 @@ def plot_history(frame, # output of `history_frame`
     if path is not None:
         buffer = io.BytesIO(); fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight"); atomic_write(path, buffer.getvalue())
     return fig
+
+# %% ../nbs/09_report.ipynb #c021
+def attack_comparison(records: list[dict], # result records (their best-epoch test metrics give the PGD numbers)
+                      autoattack_results: list[dict], # outputs of `advanti.runner.autoattack_job`
+                      digits: int=1, # decimals
+                     ):
+    "Robust error (avg and worst class) under PGD and AutoAttack per method, and the difference."
+    import pandas as pd
+    pgd = {(r["label"], r["config"]["seed"]): r["metrics"]["best"]["test"]["summary"] for r in records}
+    rows = []
+    for a in autoattack_results:
+        p = pgd.get((a["label"], a["seed"]))
+        if p is None: raise ValueError(f"no record for AutoAttack result {a['label']!r} seed {a['seed']}")
+        rows.append(dict(label=a["label"], seed=a["seed"], pgd_avg=p["avg_rob"], aa_avg=a["summary"]["avg_rob"],
+                         pgd_worst=p["worst_rob"], aa_worst=a["summary"]["worst_rob"], attack=a["attack"]))
+    frame = pd.DataFrame(rows)
+    out = frame.groupby("label", sort=False)[["pgd_avg", "aa_avg", "pgd_worst", "aa_worst"]].mean().reset_index()
+    out["aa_minus_pgd_avg"] = out["aa_avg"] - out["pgd_avg"]
+    out["seeds"] = frame.groupby("label", sort=False)["seed"].count().values
+    out = out.round(digits)
+    return out.rename(columns={"label": "Method", "pgd_avg": "PGD Avg Rob", "aa_avg": "AA Avg Rob", "pgd_worst": "PGD Worst Rob",
+                               "aa_worst": "AA Worst Rob", "aa_minus_pgd_avg": "AA - PGD (avg)"})

@@ -15,8 +15,8 @@ from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'Job', 'job_bundle', 'record_path', 'checkpoint_path', 'run_job', 'run_jobs', 'method_jobs',
-           'experiments_folder', 'run_experiment', 'main']
+__all__ = ['EXPERIMENTS', 'Job', 'job_bundle', 'record_path', 'checkpoint_path', 'run_job', 'run_jobs', 'autoattack_job',
+           'method_jobs', 'experiments_folder', 'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
 @dataclass
@@ -94,6 +94,35 @@ def run_jobs(jobs: list[Job], out_dir: str|Path, force: bool=False) -> list[dict
     return [run_job(j, out_dir, force) for j in jobs]
 
 # %% ../nbs/08_runner.ipynb #c014
+def autoattack_job(job: Job, # a job already run in `out_dir`
+                   out_dir: str|Path, # its experiment folder
+                   version: str="standard", # AutoAttack version, or "custom" with `attacks`
+                   attacks: list[str]|None=None, # e.g. ["apgd-ce", "apgd-t"] with version="custom"
+                   max_samples: int|None=None, # attack the first `max_samples` test samples only
+                   batch_size: int=500, # attack batch size
+                  ) -> dict: # ClasswiseErrors.to_dict() of the test split under AutoAttack
+    "Class-wise test errors of the job's trained model under AutoAttack (cached)."
+    from advanti.metrics import autoattack_errors
+    from advanti.perturb import attack_settings
+    tag = version if attacks is None else "-".join(attacks)
+    path = Path(out_dir) / "autoattack" / f"{job.key()}-{tag}-{max_samples or 'all'}.json"
+    if path.exists(): return load_json(path)
+    run_job(job, out_dir, need_weights=True)
+    bundle = job_bundle(job)
+    model = make_model(job.model, bundle, **job.model_options)
+    model.load_state_dict(torch.load(checkpoint_path(job, out_dir), map_location="cpu"))
+    config = TrainConfig(**job.config)
+    device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    model.to(device).eval()
+    eps = (config.attack or attack_settings(bundle.name)).eval_eps
+    x, y = (bundle.test.x, bundle.test.y) if max_samples is None else (bundle.test.x[:max_samples], bundle.test.y[:max_samples])
+    result = autoattack_errors(model, x, y, bundle.num_classes, eps, version=version, attacks=attacks, batch_size=batch_size,
+                               device=device, seed=job.seed).to_dict()
+    result.update(label=job.label, seed=job.seed, key=job.key())
+    save_json(result, path)
+    return result
+
+# %% ../nbs/08_runner.ipynb #c018
 def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., "hot_start": bool, "config": {...}, **options}
                 seeds: list[int], # seeds
                 config: dict, # TrainConfig fields shared by all jobs (without seed)
@@ -118,15 +147,16 @@ def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., 
             jobs.append(Job(name, label or name, spec, config=job_config, init=parent, **job_fields))
     return jobs
 
-# %% ../nbs/08_runner.ipynb #c021
+# %% ../nbs/08_runner.ipynb #c025
 EXPERIMENTS: dict[str, dict] = {
     "digits_baselines": dict(
         notebook="digits_baselines.ipynb",
         produces="Table 1 (ERM, PGD-AT, TRADES on digits): six-column errors; per-class error figure",
         profiles=dict(
-            tiny=dict(epochs=1, seeds=[0], width=8, eval_samples=64),
+            tiny=dict(epochs=1, seeds=[0], width=8, eval_samples=64, autoattack_samples=32),
             digits=dict(epochs=30, seeds=[0, 1, 2]),
-            cifar10=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None),
+            cifar10=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None,
+                         autoattack_version="standard"),
         )),
     "theory_gaussian": dict(
         notebook="theory_gaussian.ipynb",
@@ -169,7 +199,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     os.replace(executed, out_dir / spec["notebook"])
     return out_dir
 
-# %% ../nbs/08_runner.ipynb #c024
+# %% ../nbs/08_runner.ipynb #c028
 def main(argv: list[str]|None=None):
     "The `advanti` command line."
     parser = argparse.ArgumentParser(prog="advanti", description="Run advanti's experiments (papermill notebooks).")

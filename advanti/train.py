@@ -104,8 +104,11 @@ class Run:
 # %% ../nbs/07_train.ipynb #c015
 def provenance() -> dict:
     "Versions and machine facts for a record."
-    import advanti
-    return dict(advanti=advanti.__version__, torch=torch.__version__, python=platform.python_version(),
+    import advanti, subprocess
+    try: commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
+                                 cwd=Path(advanti.__file__).parent).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError): commit = None
+    return dict(advanti=advanti.__version__, git_commit=commit, torch=torch.__version__, python=platform.python_version(),
                 machine=platform.machine(), cuda=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
                 time=time.strftime("%Y-%m-%dT%H:%M:%S"))
 
