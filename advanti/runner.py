@@ -166,7 +166,8 @@ EXPERIMENTS: dict[str, dict] = {
         notebook="caat_digits.ipynb",
         produces="CAAT vs baselines and controls on noisy (20% pair-flip) and long-tailed (IF = 10) digits; diagnostics",
         profiles=dict(
-            tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0]),
+            tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0], autoattack_samples=16,
+                      autoattack_methods=["CAAT (ReMargin)"]),
             digits=dict(seeds=[0]),
         )),
 }
