@@ -194,7 +194,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     out_dir = Path(results) / name / profile
     out_dir.mkdir(parents=True, exist_ok=True)
     params = dict(spec["profiles"][profile], **(overrides or {}), out_dir=str(out_dir))
-    executed = out_dir / f".{name}.running.ipynb"
+    executed = out_dir / f".{name}.{os.getpid()}.running.ipynb"  # moved into place only when the run succeeds
     pm.execute_notebook(str(experiments_folder() / spec["notebook"]), str(executed), parameters=params,
                         kernel_name=kernel, progress_bar=False, cwd=os.getcwd())
     os.replace(executed, out_dir / spec["notebook"])
