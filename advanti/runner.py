@@ -193,7 +193,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     import papermill as pm
     out_dir = Path(results) / name / profile
     out_dir.mkdir(parents=True, exist_ok=True)
-    params = dict(spec["profiles"][profile], **(overrides or {}), out_dir=str(out_dir))
+    params = {**spec["profiles"][profile], **(overrides or {}), "out_dir": str(out_dir)}  # out_dir is always the folder above
     executed = out_dir / f".{name}.{os.getpid()}.running.ipynb"  # moved into place only when the run succeeds
     pm.execute_notebook(str(experiments_folder() / spec["notebook"]), str(executed), parameters=params,
                         kernel_name=kernel, progress_bar=False, cwd=os.getcwd())
