@@ -139,17 +139,22 @@ def plot_history(frame, # output of `history_frame`
                  columns: list[str], # columns to plot, one panel each (missing ones are skipped)
                  path: str|Path|None=None, # PNG destination (atomic)
                  title: str="", # figure title
+                 per_row: int=4, # panels per row
                 ):
     "Seaborn line plots of per-epoch columns, one panel per column, one line per method (mean over seeds)."
     import io, seaborn as sns, matplotlib.pyplot as plt
     columns = [c for c in columns if c in frame.columns and frame[c].notna().any()]
     if not columns: raise ValueError("none of the requested columns has values")
     sns.set_theme(style="whitegrid")
-    fig, axes = plt.subplots(1, len(columns), figsize=(4 * len(columns), 3.2), squeeze=False)
-    for ax, c in zip(axes[0], columns):
-        sns.lineplot(data=frame, x="epoch", y=c, hue="label", marker="o", errorbar="sd", ax=ax, legend=ax is axes[0][-1])
-        ax.set_title(c)
-    if len(columns) and axes[0][-1].get_legend() is not None: sns.move_legend(axes[0][-1], "upper left", bbox_to_anchor=(1, 1))
+    ncols = min(len(columns), per_row); nrows = -(-len(columns) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 3.2 * nrows), squeeze=False)
+    flat = axes.flatten()
+    for i, (ax, c) in enumerate(zip(flat, columns)):
+        sns.lineplot(data=frame, x="epoch", y=c, hue="label", marker="o", errorbar="sd", ax=ax, legend=i == ncols - 1)
+        ax.set_title(c); ax.set_ylabel("")
+    for ax in flat[len(columns):]: ax.set_visible(False)
+    if flat[ncols - 1].get_legend() is not None: sns.move_legend(flat[ncols - 1], "upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
     if title: fig.suptitle(title, y=1.04)
     if path is not None:
         buffer = io.BytesIO(); fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight"); atomic_write(path, buffer.getvalue())
