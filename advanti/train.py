@@ -62,9 +62,11 @@ def batches(n: int, # number of samples
             generator: torch.Generator, # seeded random source
             shuffle: bool=True, # shuffle
            ):
-    "Yield index tensors covering range(n) in batches (the last one may be smaller)."
+    "Yield index tensors covering range(n) in batches; a last batch of one sample joins the one before (BatchNorm needs two)."
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
-    yield from order.split(batch_size)
+    chunks = list(order.split(batch_size))
+    if len(chunks) > 1 and len(chunks[-1]) == 1: chunks[-2:] = [torch.cat(chunks[-2:])]
+    yield from chunks
 
 def random_crop_flip(x: torch.Tensor, # images (B, C, H, W)
                      generator: torch.Generator, # random source
@@ -112,6 +114,13 @@ def provenance() -> dict:
                 machine=platform.machine(), cuda=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
                 time=time.strftime("%Y-%m-%dT%H:%M:%S"))
 
+class _SilentBar:
+    "Stands in for tqdm when no progress bar is wanted."
+    def __init__(self, *args, **kwargs): pass
+    def update(self, n=1): pass
+    def set_postfix(self, **kwargs): pass
+    def close(self): pass
+
 def _resolve_attack(config: TrainConfig, bundle) -> AttackSettings:
     if config.attack is not None: return config.attack
     return attack_settings(bundle.name)
@@ -150,7 +159,8 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
     generator = torch.Generator().manual_seed(config.seed)
     x_train, y_train = bundle.train.x.to(device), bundle.train.y.to(device)
     best, best_state, started = None, None, time.time()
-    from tqdm.auto import tqdm
+    if config.progress: from tqdm.auto import tqdm  # tqdm is an optional dependency (the `experiments` extra)
+    else: tqdm = _SilentBar
     bar = tqdm(total=config.epochs * -(-len(y_train) // config.batch_size), disable=not config.progress,
                desc=f"{label or method.name}", leave=False)
     for epoch in range(config.epochs):
