@@ -15,8 +15,8 @@ from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'Job', 'job_bundle', 'record_path', 'checkpoint_path', 'run_job', 'run_jobs', 'autoattack_job',
-           'method_jobs', 'experiments_folder', 'run_experiment', 'main']
+__all__ = ['EXPERIMENTS', 'Job', 'job_bundle', 'safe_name', 'record_path', 'checkpoint_path', 'run_job', 'run_jobs',
+           'autoattack_job', 'method_jobs', 'experiments_folder', 'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
 @dataclass
@@ -53,9 +53,15 @@ def job_bundle(job: Job) -> DataBundle:
     if key not in _BUNDLES: _BUNDLES[key] = load_bundle(job.dataset, seed=job.seed, **job.data_options)
     return _BUNDLES[key]
 
+def safe_name(text: str, # a label or scenario name
+              keep: str="-_", # punctuation kept as is; every other non-alphanumeric character becomes "_"
+             ) -> str:
+    "`text` made safe as a file or folder name."
+    return "".join(ch if ch.isalnum() or ch in keep else "_" for ch in text)
+
 def record_path(job: Job, out_dir: str|Path) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in job.label)
-    return Path(out_dir) / "records" / f"{safe}-seed{job.seed}-{job.key()}.json"
+    "Where the job's record is kept: out_dir/records/<label>-seed<seed>-<key>.json."
+    return Path(out_dir) / "records" / f"{safe_name(job.label)}-seed{job.seed}-{job.key()}.json"
 
 def checkpoint_path(job: Job, out_dir: str|Path) -> Path:
     "Where the job's final weights (those of its best validation epoch) are kept."
