@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #c002
 from __future__ import annotations
-import os, pickle
+import math, os, pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
@@ -16,7 +16,14 @@ __all__ = ['DATA_ROOT', 'NOISE_KINDS', 'CIFAR', 'DATASETS', 'Split', 'DataBundle
            'load_cifar_arrays', 'load_cifar_bundle', 'gaussian_mixture', 'gaussian_bundle', 'load_bundle']
 
 # %% ../nbs/00_data.ipynb #c005
-DATA_ROOT = Path(os.environ.get("ADVANTI_DATA", "data"))
+def _default_data_root() -> Path:
+    "`$ADVANTI_DATA`, else the `data/` folder of the source checkout holding this package, else `./data`."
+    if "ADVANTI_DATA" in os.environ: return Path(os.environ["ADVANTI_DATA"])
+    import advanti
+    checkout = Path(advanti.__file__).resolve().parents[1]
+    return checkout / "data" if (checkout / "settings.ini").exists() else Path("data")
+
+DATA_ROOT = _default_data_root()
 
 @dataclass
 class Split:
@@ -90,6 +97,8 @@ def add_label_noise(y: torch.Tensor, # clean labels (N,)
     if kind not in NOISE_KINDS: raise ValueError(f"unknown noise kind {kind!r}; valid: {NOISE_KINDS}")
     if not 0 <= rate < 1: raise ValueError(f"noise rate must be in [0, 1), got {rate!r}")
     if num_classes < (3 if kind == "flip2" else 2): raise ValueError(f"{kind!r} noise needs more than {num_classes} classes")
+    if len(y) and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
     g, noisy = _generator(seed), y.clone()
     corrupted = torch.zeros(len(y), dtype=torch.bool)
     for c in range(num_classes):
@@ -110,7 +119,10 @@ def long_tail_counts(n_max: int, # size of the head class
                      num_classes: int, # number of classes C
                     ) -> list[int]: # n_c for c = 0..C-1
     "Exponential profile n_c = floor(n_max * IF^(-c/(C-1)))."
-    if imbalance_factor < 1: raise ValueError(f"imbalance factor must be >= 1 (max/min), got {imbalance_factor!r}")
+    if not (isinstance(imbalance_factor, (int, float)) and math.isfinite(imbalance_factor) and imbalance_factor >= 1):
+        raise ValueError(f"imbalance factor must be a finite number >= 1 (max/min), got {imbalance_factor!r}")
+    if not (isinstance(n_max, int) and n_max >= 1): raise ValueError(f"n_max must be a positive int, got {n_max!r}")
+    if not (isinstance(num_classes, int) and num_classes >= 2): raise ValueError(f"a long tail needs num_classes >= 2, got {num_classes!r}")
     return [int(np.floor(n_max * imbalance_factor ** (-c / (num_classes - 1)) + 1e-9)) for c in range(num_classes)]
 
 def long_tail_indices(y: torch.Tensor, # labels (N,)
@@ -145,6 +157,10 @@ def make_bundle(name: str, # dataset name
     "Split a labelled pool into train/val/meta/test and corrupt the training split as asked."
     if noise is not None and noise not in NOISE_KINDS: raise ValueError(f"unknown noise kind {noise!r}; valid: {NOISE_KINDS}")
     if noise is None and noise_rate: raise ValueError(f"noise_rate={noise_rate!r} given without a noise kind")
+    if isinstance(val_fraction, bool) or not (isinstance(val_fraction, (int, float)) and 0 <= val_fraction < 1):
+        raise ValueError(f"val_fraction is a fraction of each class in [0, 1), got {val_fraction!r}")
+    if not (isinstance(test, tuple) and len(test) == 2) and not (isinstance(test, float) and 0 < test < 1):
+        raise ValueError(f"test must be a fraction in (0, 1) or a pair (x_test, y_test), got {test!r}")
     pool = Split(x, y)
     if isinstance(test, float):
         test_idx, rest_idx = stratified_take(y, test, seed)
@@ -152,7 +168,7 @@ def make_bundle(name: str, # dataset name
     else: test_split = Split(*test)
     meta_idx, rest_idx = stratified_take(pool.y, meta_per_class, seed + 1)
     meta, pool = pool.subset(meta_idx), pool.subset(rest_idx)
-    val_idx, train_idx = stratified_take(pool.y, val_fraction, seed + 2)
+    val_idx, train_idx = stratified_take(pool.y, float(val_fraction), seed + 2)
     val, train = pool.subset(val_idx), pool.subset(train_idx)
     if imbalance_factor is not None: train = train.subset(long_tail_indices(train.y, imbalance_factor, num_classes, seed + 3))
     info = dict(seed=seed, imbalance_factor=imbalance_factor, noise=noise, noise_rate=noise_rate, measured_noise_rate=0.0)

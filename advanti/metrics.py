@@ -40,6 +40,8 @@ def errors_from_predictions(y: torch.Tensor, # true labels (N,)
                             attack: str="", # description
                            ) -> ClasswiseErrors:
     "Class-wise natural, boundary and robust error from clean and attacked predictions."
+    if len(y) and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
     wrong_clean = clean_pred != y
     wrong_attacked = wrong_clean | (attacked_pred != y)
     counts = torch.bincount(y, minlength=num_classes).float()
@@ -78,6 +80,7 @@ def pgd_errors(model: nn.Module, # classifier in eval mode
               ) -> ClasswiseErrors:
     "Class-wise errors under PGD-`steps` with a random start."
     _check_eval(model)
+    if not (isinstance(eps, (int, float)) and eps >= 0): raise ValueError(f"the attack bound eps must be a number >= 0, got {eps!r}")
     device = device or next(model.parameters()).device
     generator = torch.Generator(device=device).manual_seed(seed)
     clean, attacked = [], []
@@ -116,6 +119,7 @@ def autoattack_errors(model: nn.Module, # classifier in eval mode
                      ) -> ClasswiseErrors:
     "Class-wise errors under AutoAttack (l-inf), pointwise worst case over its attacks."
     _check_eval(model)
+    if not (isinstance(eps, (int, float)) and eps > 0): raise ValueError(f"the attack bound eps must be a number > 0, got {eps!r}")
     try: from pyautoattack import AutoAttack
     except ImportError: raise ImportError("AutoAttack needs the `eval` extra: pip install 'advanti[eval]' (pyautoattack)") from None
     if version == "standard" and num_classes < 10:  # standard targets 9 classes (APGD-T, FAB-T)

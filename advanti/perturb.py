@@ -107,13 +107,18 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
            ) -> torch.Tensor: # perturbed inputs, detached, same shape as `x`
     "Per-sample signed perturbation: maximise the objective where eps>0, minimise it where eps<0."
     _check_choice("norm", norm, NORMS); _check_choice("random_start", random_start, RANDOM_STARTS)
-    adv_objective, anti_objective = (objective, objective) if isinstance(objective, str) else tuple(objective)
+    if isinstance(objective, str): objective = (objective, objective)
+    if len(objective) != 2: raise ValueError(f"objective must be a name or a pair (adversarial, anti-adversarial), got {objective!r}")
+    adv_objective, anti_objective = objective
     for o in (adv_objective, anti_objective): _check_choice("objective", o, OBJECTIVES)
-    if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
     if x.shape[0] != y.shape[0]: raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
     eps = signed_bounds(eps, x.shape[0], x.device).to(x.dtype)
     direction, radius = torch.sign(eps), eps.abs()
-    alpha = 2.5 * radius / steps if step_size is None else signed_bounds(step_size, x.shape[0], x.device).to(x.dtype).abs()
+    if step_size is None: alpha = 2.5 * radius / steps
+    else:
+        alpha = signed_bounds(step_size, x.shape[0], x.device).to(x.dtype)
+        if (alpha < 0).any(): raise ValueError(f"step_size must be >= 0, got {step_size!r}")
     x = x.detach()
     if (radius == 0).all(): return x.clone()
     modes = _module_modes(model)

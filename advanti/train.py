@@ -141,6 +141,8 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
          ) -> dict: # the record: configuration, history, best and last metrics, provenance
     "Train `model` on `bundle` with `method`; return a JSON-ready record."
     config = config or TrainConfig()
+    if not isinstance(method, str) and method_options:
+        raise ValueError(f"method_options={method_options!r} given with a Method instance; pass a method name, or set the options on the instance")
     method = make_method(method, **(method_options or {})) if isinstance(method, str) else method
     attack = _resolve_attack(config, bundle)
     device = torch.device(config.device or default_device())
