@@ -404,7 +404,8 @@ class CAAT(AssignedCAAT):
         info = meta_step(run.model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
                          lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, class_weights=w, beta_trades=self.beta_trades),
                          lambda net: meta_batch_loss(net, xm, ym, objective=self.meta_objective, bounds=bounds_m, anti=anti_m,
-                                                     class_weights=w, beta_trades=self.beta_trades, attack=attack),
+                                                     class_weights=w if self.meta_objective == "robust" else None,
+                                                     beta_trades=self.beta_trades, attack=attack),
                          first_order=self.first_order)
         self.stats.add(info)
         return both

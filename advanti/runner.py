@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_runner.ipynb #c002
 from __future__ import annotations
-import argparse, hashlib, json, os, sys, time
+import argparse, functools, hashlib, json, os, sys, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import torch
@@ -15,10 +15,19 @@ from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'Job', 'job_bundle', 'safe_name', 'record_path', 'checkpoint_path', 'run_job', 'run_jobs',
-           'autoattack_job', 'method_jobs', 'experiments_folder', 'run_experiment', 'main']
+__all__ = ['EXPERIMENTS', 'code_version', 'Job', 'job_bundle', 'safe_name', 'record_path', 'checkpoint_path', 'run_job',
+           'run_jobs', 'autoattack_job', 'method_jobs', 'experiments_folder', 'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
+@functools.cache
+def code_version() -> str:
+    "Hash of the installed `advanti` package's source (every module but the generated index)."
+    import advanti
+    digest = hashlib.sha1()
+    for path in sorted(Path(advanti.__file__).parent.glob("*.py")):
+        if path.name != "_modidx.py": digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
 @dataclass
 class Job:
     "One training run, fully specified."
@@ -39,8 +48,8 @@ class Job:
     @property
     def seed(self) -> int: return self.config.get("seed", 0)
     def key(self) -> str:
-        "Hash of the definition (the label and display-only settings excluded)."
-        d = asdict(self); d.pop("label")
+        "Hash of the definition and of the library's code (the label and display-only settings excluded)."
+        d = asdict(self); d.pop("label"); d["code_version"] = code_version()
         d["config"] = {k: v for k, v in d["config"].items() if k not in ("progress", "device", "threads")}
         return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
