@@ -15,17 +15,18 @@ from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'code_version', 'Job', 'job_bundle', 'safe_name', 'record_path', 'checkpoint_path', 'run_job',
-           'run_jobs', 'autoattack_job', 'method_jobs', 'experiments_folder', 'run_experiment', 'main']
+__all__ = ['TRAINING_MODULES', 'EXPERIMENTS', 'code_version', 'Job', 'job_bundle', 'safe_name', 'record_path', 'checkpoint_path',
+           'run_job', 'run_jobs', 'autoattack_job', 'method_jobs', 'experiments_folder', 'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
+TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "meta", "frl", "caat", "train")
+
 @functools.cache
 def code_version() -> str:
-    "Hash of the installed `advanti` package's source (every module but the generated index)."
+    "Hash of the source of the `advanti` modules a training run depends on (TRAINING_MODULES)."
     import advanti
-    digest = hashlib.sha1()
-    for path in sorted(Path(advanti.__file__).parent.glob("*.py")):
-        if path.name != "_modidx.py": digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest, folder = hashlib.sha1(), Path(advanti.__file__).parent
+    for name in TRAINING_MODULES: digest.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
     return digest.hexdigest()[:10]
 
 @dataclass
