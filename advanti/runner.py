@@ -172,7 +172,7 @@ EXPERIMENTS: dict[str, dict] = {
             tiny=dict(epochs=1, seeds=[0], width=8, eval_samples=64, autoattack_samples=32),
             digits=dict(epochs=30, seeds=[0, 1, 2]),
             cifar10=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None,
-                         autoattack_version="standard"),
+                         augment=True, eval_samples=2000, autoattack_version="standard"),
         )),
     "theory_gaussian": dict(
         notebook="theory_gaussian.ipynb",
@@ -185,12 +185,16 @@ EXPERIMENTS: dict[str, dict] = {
             tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0], autoattack_samples=16,
                       autoattack_methods=["CAAT (ReMargin)"]),
             digits=dict(seeds=[0]),
+            cifar10=dict(dataset="cifar10", model="resnet32", width=None, pretrain_epochs=100, finetune_epochs=40, batch_size=128,
+                         lr=0.1, finetune_lr=1e-3, meta_interval=50, augment=True, eval_samples=2000, seeds=[0],
+                         autoattack_version="standard"),
         )),
 }
 
 def experiments_folder() -> Path:
     "The folder of the experiment notebooks (a source checkout's nbs/experiments)."
-    folder = Path(os.environ.get("ADVANTI_EXPERIMENTS", Path(__file__).resolve().parents[1] / "nbs" / "experiments"))
+    import advanti
+    folder = Path(os.environ.get("ADVANTI_EXPERIMENTS", Path(advanti.__file__).resolve().parents[1] / "nbs" / "experiments"))
     if not folder.is_dir():
         raise FileNotFoundError(f"no experiment notebooks at {folder}: they live in the source repository's nbs/experiments "
                                 "(clone it, or set ADVANTI_EXPERIMENTS)")
@@ -208,8 +212,11 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     if profile not in spec["profiles"]: raise ValueError(f"experiment {name!r} has no profile {profile!r}; valid: {tuple(spec['profiles'])}")
     import papermill as pm
     out_dir = Path(results) / name / profile
-    out_dir.mkdir(parents=True, exist_ok=True)
     params = {**spec["profiles"][profile], **(overrides or {}), "out_dir": str(out_dir)}  # out_dir is always the folder above
+    declared = pm.inspect_notebook(str(experiments_folder() / spec["notebook"]))
+    unknown = sorted(set(params) - set(declared))
+    if unknown: raise ValueError(f"unknown parameter(s) {unknown} for experiment {name!r}; valid: {sorted(declared)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / f".{name}.{os.getpid()}.running.ipynb"  # moved into place only when the run succeeds
     pm.execute_notebook(str(experiments_folder() / spec["notebook"]), str(executed), parameters=params,
                         kernel_name=kernel, progress_bar=False, cwd=os.getcwd())
