@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_runner.ipynb #c002
 from __future__ import annotations
-import argparse, functools, hashlib, json, os, sys, time
+import argparse, functools, hashlib, inspect, json, os, sys, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import torch
@@ -15,8 +15,9 @@ from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write
 
 # %% auto #0
-__all__ = ['TRAINING_MODULES', 'EXPERIMENTS', 'code_version', 'Job', 'job_bundle', 'safe_name', 'record_path', 'checkpoint_path',
-           'run_job', 'run_jobs', 'autoattack_job', 'method_jobs', 'experiments_folder', 'run_experiment', 'main']
+__all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'EXPERIMENTS', 'code_version', 'Job', 'job_bundle', 'safe_name', 'record_path',
+           'checkpoint_path', 'run_job', 'run_jobs', 'autoattack_job', 'method_jobs', 'experiments_folder',
+           'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
 TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "meta", "frl", "caat", "train")
@@ -28,6 +29,15 @@ def code_version() -> str:
     digest, folder = hashlib.sha1(), Path(advanti.__file__).parent
     for name in TRAINING_MODULES: digest.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
     return digest.hexdigest()[:10]
+
+DISPLAY_ONLY = ("progress", "device", "threads")  # TrainConfig fields that do not change a run's result
+
+def _option_defaults(method: str) -> dict:
+    "Default values of the constructor options of the registered method `method`."
+    parameters = inspect.signature(type(make_method(method)).__init__).parameters.values()
+    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+
+def _non_default(values: dict, defaults: dict) -> dict: return {k: v for k, v in values.items() if k not in defaults or v != defaults[k]}
 
 @dataclass
 class Job:
@@ -49,9 +59,12 @@ class Job:
     @property
     def seed(self) -> int: return self.config.get("seed", 0)
     def key(self) -> str:
-        "Hash of the definition and of the library's code (the label and display-only settings excluded)."
-        d = asdict(self); d.pop("label"); d["code_version"] = code_version()
-        d["config"] = {k: v for k, v in d["config"].items() if k not in ("progress", "device", "threads")}
+        "Hash of the definition with defaults resolved (label and display-only settings excluded), and of the library's code."
+        config, config_defaults = TrainConfig(**self.config).to_dict(), TrainConfig().to_dict()
+        d = dict(method=self.method, method_options=_non_default(self.method_options, _option_defaults(self.method)),
+                 dataset=self.dataset, data_options=self.data_options, model=self.model, model_options=self.model_options,
+                 config={k: v for k, v in config.items() if k not in DISPLAY_ONLY and v != config_defaults[k]},
+                 init=None if self.init is None else Job(**self.init).key(), code_version=code_version())
         return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 # %% ../nbs/08_runner.ipynb #c009
