@@ -237,6 +237,10 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     return out_dir
 
 # %% ../nbs/08_runner.ipynb #c028
+def _timed_experiment(name: str, profile: str, results: str, kernel: str) -> tuple[str, Path, float]:
+    started = time.time()
+    return name, run_experiment(name, profile, results, kernel), time.time() - started
+
 def main(argv: list[str]|None=None):
     "The `advanti` command line."
     parser = argparse.ArgumentParser(prog="advanti", description="Run advanti's experiments (papermill notebooks).")
@@ -246,6 +250,7 @@ def main(argv: list[str]|None=None):
     rep.add_argument("--only", nargs="*", default=None, help="experiment names (default: all that have the profile)")
     rep.add_argument("--results", default="results", help="results root (default: results/)")
     rep.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    rep.add_argument("--jobs", type=int, default=None, help="experiments run at once (default: the CPU cores, at most the experiments)")
     sub.add_parser("list", help="list the experiments and their profiles")
     args = parser.parse_args(argv)
     if args.command == "list":
@@ -258,8 +263,18 @@ def main(argv: list[str]|None=None):
     for n in names:
         if n not in EXPERIMENTS: parser.error(f"unknown experiment {n!r}; valid: {', '.join(EXPERIMENTS)}")
         if args.profile not in EXPERIMENTS[n]["profiles"]: parser.error(f"experiment {n!r} has no profile {args.profile!r}")
-    for n in names:
-        started = time.time()
-        out = run_experiment(n, args.profile, args.results, args.kernel)
-        print(f"{n} [{args.profile}] -> {out} ({time.time() - started:.0f} s)", flush=True)
+    jobs = min(len(names), args.jobs or os.cpu_count() or 1)
+    if jobs < 1: parser.error(f"--jobs must be a positive number, got {args.jobs}")
+    report = lambda n, out, seconds: print(f"{n} [{args.profile}] -> {out} ({seconds:.0f} s)", flush=True)
+    if jobs == 1:
+        for n in names: report(*_timed_experiment(n, args.profile, args.results, args.kernel))
+        return 0
+    import concurrent.futures, multiprocessing  # one process per experiment (each notebook has its own kernel)
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_timed_experiment, n, args.profile, args.results, args.kernel) for n in names]
+        failed = []
+        for future, n in zip(futures, names):
+            try: report(*future.result())
+            except Exception as error: failed.append(n); print(f"{n} [{args.profile}] failed: {error}", file=sys.stderr, flush=True)
+    if failed: raise SystemExit(f"experiment(s) failed: {', '.join(failed)}")
     return 0

@@ -22,3 +22,11 @@ def test_experiment_runs_tiny(name, tmp_path):
 
 def test_every_experiment_has_a_tiny_profile():
     assert all("tiny" in s["profiles"] for s in EXPERIMENTS.values())
+
+def test_cli_runs_experiments_in_parallel(tmp_path, capsys):
+    from advanti.runner import main
+    assert main(["reproduce", "--profile", "tiny", "--only", "theory_gaussian", "digits_baselines",
+                 "--results", str(tmp_path), "--jobs", "2"]) == 0
+    printed = capsys.readouterr().out
+    for name in ("theory_gaussian", "digits_baselines"):
+        assert f"{name} [tiny]" in printed and (tmp_path / name / "tiny" / EXPERIMENTS[name]["notebook"]).exists()
