@@ -158,6 +158,7 @@ class AssignedCAAT(AttackOptions, Method):
             else: self.frl_log = self.update_frl(run)  # FRL's order: one update before the first epoch
         self.previous_anti = state.get("previous_anti")
         self.generator = torch.Generator().manual_seed(run.config.seed + 7)
+        if state.get("generator") is not None: self.generator.set_state(state["generator"])
 
     def update_frl(self, run) -> dict:
         "One FRL update from the validation split's class-wise errors (its diagnostics)."
@@ -215,7 +216,7 @@ class AssignedCAAT(AttackOptions, Method):
     def state_dict(self) -> dict:
         return dict(tracker=None if self.tracker is None else self.tracker.state_dict(),
                     multipliers=None if self.multipliers is None else self.multipliers.state_dict(),
-                    previous_anti=self.previous_anti)
+                    previous_anti=self.previous_anti, generator=self.generator.get_state() if hasattr(self, "generator") else None)
     def load_state_dict(self, state: dict):
         "Keep `state` for `prepare`, which rebuilds the tracker and multipliers for the run and loads it."
         self.resume = state
@@ -309,6 +310,9 @@ class MetaBatches:
             self.order, self.position = torch.randperm(len(self.split), generator=self.generator), 0
         index = self.order[self.position:self.position + self.batch_size]; self.position += self.batch_size
         return self.split.x[index].to(device), self.split.y[index].to(device)
+    def state_dict(self) -> dict: return dict(generator=self.generator.get_state(), order=self.order.clone(), position=self.position)
+    def load_state_dict(self, state: dict):
+        self.generator.set_state(state["generator"]); self.order, self.position = state["order"].clone(), state["position"]
 
 class MetaStats:
     "Meta-step statistics of one epoch: meta-gradient norms against the pull of the meta optimiser's weight decay."
@@ -390,6 +394,7 @@ class CAAT(AssignedCAAT):
             self.meta_net.load_state_dict(state["meta_net"]); self.meta_optimizer.load_state_dict(state["meta_optimizer"])
             self.schedule.load_state_dict(state["schedule"])
         self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, seed + 11)
+        if "meta_batches" in state: self.meta_batches.load_state_dict(state["meta_batches"])
 
     def meta_update(self, run, x, y, features, bounds):
         "One bilevel step of the meta network on this batch; returns both perturbations of the batch."
@@ -427,7 +432,7 @@ class CAAT(AssignedCAAT):
         state = super().state_dict()
         if self.meta_net is not None:
             state.update(meta_net=self.meta_net.state_dict(), meta_optimizer=self.meta_optimizer.state_dict(),
-                         schedule=self.schedule.state_dict())
+                         schedule=self.schedule.state_dict(), meta_batches=self.meta_batches.state_dict())
         return state
 
 # %% ../nbs/06b_caat.ipynb #c055
@@ -480,6 +485,7 @@ class MWNet(Method):
             self.tracker.load_state_dict(state["tracker"]); self.weight_net.load_state_dict(state["weight_net"])
             self.meta_optimizer.load_state_dict(state["meta_optimizer"]); self.schedule.load_state_dict(state["schedule"])
         self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, seed + 11)
+        if "meta_batches" in state: self.meta_batches.load_state_dict(state["meta_batches"])
 
     def batch_loss(self, run, x, y, index):
         f = self.tracker.features(eval_logits(run.model, x), y); self.tracker.update(y, f[:, 0])
@@ -509,5 +515,6 @@ class MWNet(Method):
 
     def state_dict(self) -> dict:
         return dict(tracker=self.tracker.state_dict(), weight_net=self.weight_net.state_dict(),
-                    meta_optimizer=self.meta_optimizer.state_dict(), schedule=self.schedule.state_dict())
+                    meta_optimizer=self.meta_optimizer.state_dict(), schedule=self.schedule.state_dict(),
+                    meta_batches=self.meta_batches.state_dict())
     def load_state_dict(self, state: dict): self.resume = state

@@ -110,10 +110,14 @@ def run_job(job: Job, # the job
     bundle = job_bundle(job)
     torch.manual_seed(job.seed)
     model = make_model(job.model, bundle, **job.model_options)
-    record = train(model, bundle, job.method, TrainConfig(**job.config), job.method_options, init_state=init_state, label=job.label)
+    partial = Path(out_dir) / "checkpoints" / f"{job.key()}.partial.pt"  # the state after each epoch, until the job ends
+    if force: partial.unlink(missing_ok=True)
+    record = train(model, bundle, job.method, TrainConfig(**job.config), job.method_options, init_state=init_state, label=job.label,
+                   checkpoint=partial)
     record["job"] = dict(asdict(job), key=job.key())
     _save_state({k: v.cpu() for k, v in model.state_dict().items()}, weights)
     save_json(record, path)
+    partial.unlink(missing_ok=True)
     return record
 
 def run_jobs(jobs: list[Job], out_dir: str|Path, force: bool=False) -> list[dict]:

@@ -114,6 +114,29 @@ def provenance() -> dict:
                 machine=platform.machine(), cuda=torch.cuda.get_device_name() if torch.cuda.is_available() else None,
                 time=time.strftime("%Y-%m-%dT%H:%M:%S"))
 
+def _rng_states() -> dict:
+    "torch's global random states (CPU and, when present, CUDA)."
+    return dict(cpu=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None)
+
+def _set_rng_states(states: dict):
+    torch.set_rng_state(states["cpu"])
+    if states["cuda"] is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(states["cuda"])
+
+def _save_checkpoint(path: str|Path, state: dict):
+    "Write `state` to `path` atomically: a crash leaves the previous checkpoint whole."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    torch.save(state, partial); os.replace(partial, path)
+
+def _load_checkpoint(path: str|Path|None, config: TrainConfig, device) -> dict|None:
+    "The saved state at `path` (None when there is none); refuses one written under other settings."
+    if path is None or not Path(path).exists(): return None
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    mine = {k: v for k, v in config.to_dict().items() if k not in ("progress", "device", "threads")}
+    theirs = {k: v for k, v in state["config"].items() if k not in ("progress", "device", "threads")}
+    if mine != theirs: raise ValueError(f"checkpoint {path} was written with other settings: {theirs} (now {mine}); delete it or use another path")
+    return state
+
 class _SilentBar:
     "Stands in for tqdm when no progress bar is wanted."
     def __init__(self, *args, **kwargs): pass
@@ -138,6 +161,7 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
           method_options: dict|None=None, # options when `method` is a name
           init_state: dict|None=None, # model state_dict to start from (hot start)
           label: str|None=None, # display name for tables (default: the method name)
+          checkpoint: str|Path|None=None, # file of the state after each epoch: a run that finds it resumes there
          ) -> dict: # the record: configuration, history, best and last metrics, provenance
     "Train `model` on `bundle` with `method`; return a JSON-ready record."
     config = config or TrainConfig()
@@ -157,15 +181,21 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, [max(1, round(m * config.epochs)) for m in config.milestones], config.gamma)
     run = Run(model, optimizer, scheduler, bundle, config, attack, device, method)
-    method.prepare(run)
     generator = torch.Generator().manual_seed(config.seed)
+    best, best_state, started, first_epoch = None, None, time.time(), 0
+    saved = _load_checkpoint(checkpoint, config, device)
+    if saved is not None:  # resume after the last completed epoch, exactly where the run stood
+        model.load_state_dict(saved["model"]); optimizer.load_state_dict(saved["optimizer"]); scheduler.load_state_dict(saved["scheduler"])
+        method.load_state_dict(saved["method"]); generator.set_state(saved["generator"]); _set_rng_states(saved["rng"])
+        run.iteration, run.history, first_epoch = saved["iteration"], saved["history"], saved["epoch"]
+        best, best_state, started = saved["best"], saved["best_state"], time.time() - saved["seconds"]
+    method.prepare(run)
     x_train, y_train = bundle.train.x.to(device), bundle.train.y.to(device)
-    best, best_state, started = None, None, time.time()
     if config.progress: from tqdm.auto import tqdm  # tqdm is an optional dependency (the `experiments` extra)
     else: tqdm = _SilentBar
-    bar = tqdm(total=config.epochs * -(-len(y_train) // config.batch_size), disable=not config.progress,
+    bar = tqdm(total=config.epochs * -(-len(y_train) // config.batch_size), initial=run.iteration, disable=not config.progress,
                desc=f"{label or method.name}", leave=False)
-    for epoch in range(config.epochs):
+    for epoch in range(first_epoch, config.epochs):
         run.epoch = epoch
         method.start_epoch(run, epoch)
         model.train()
@@ -188,6 +218,11 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
             if best is None or score < best[1]: best, best_state = (epoch + 1, score), copy.deepcopy(model.state_dict())
             bar.set_postfix(val_rob=f"{entry['val']['summary']['avg_rob']:.1f}", val_nat=f"{entry['val']['summary']['avg_nat']:.1f}")
         run.history.append(entry)
+        if checkpoint is not None:
+            _save_checkpoint(checkpoint, dict(config=config.to_dict(), epoch=epoch + 1, model=model.state_dict(), optimizer=optimizer.state_dict(),
+                                              scheduler=scheduler.state_dict(), method=method.state_dict(), generator=generator.get_state(),
+                                              rng=_rng_states(), iteration=run.iteration, history=run.history, best=best,
+                                              best_state=best_state, seconds=time.time() - started))
     bar.close()
     metrics = {"last": dict(epoch=config.epochs, val=run.history[-1]["val"], test=run.evaluate(bundle.test))}
     if config.legacy_normalisation:  # what the attack really does in pixel space, next to the legacy numbers
