@@ -230,12 +230,13 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     import papermill as pm
     out_dir = Path(results) / name / profile
     params = {**spec["profiles"][profile], **(overrides or {}), "out_dir": str(out_dir)}  # out_dir is always the folder above
-    declared = pm.inspect_notebook(str(experiments_folder() / spec["notebook"]))
+    notebook = str(experiments_folder() / spec["notebook"])
+    declared = pm.inspect_notebook(notebook)
     unknown = sorted(set(params) - set(declared))
     if unknown: raise ValueError(f"unknown parameter(s) {unknown} for experiment {name!r}; valid: {sorted(declared)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / f".{name}.{os.getpid()}.running.ipynb"  # moved into place only when the run succeeds
-    pm.execute_notebook(str(experiments_folder() / spec["notebook"]), str(executed), parameters=params,
+    pm.execute_notebook(notebook, str(executed), parameters=params,
                         kernel_name=kernel, progress_bar=False, cwd=os.getcwd())
     os.replace(executed, out_dir / spec["notebook"])
     return out_dir
