@@ -9,9 +9,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .methods import Method, register, AttackOptions
+from .data import iterations_per_epoch
 from .frl import FRLMultipliers
-from .meta import (FEATURE_NAMES, BOUND_RULES, CAAT_MODES, META_OBJECTIVES, ClassLossTracker, MetaNet, MetaSchedule,
-                          eval_logits, sample_bounds, caat_perturbations, caat_objective, meta_batch_loss, meta_step,
+from .meta import (FEATURE_NAMES, BOUND_RULES, CAAT_MODES, META_OBJECTIVES, NORMALISATIONS, ClassLossTracker, MetaNet,
+                          MetaSchedule, eval_logits, sample_bounds, caat_perturbations, caat_objective, meta_batch_loss, meta_step,
                           make_meta_optimizer)
 
 # %% auto #0
@@ -125,8 +126,11 @@ def _check_number(name: str, value, positive: bool=False):
 class AssignedCAAT(AttackOptions, Method):
     "Base of the methods trained on the CAAT loss: features, bounds, FRL, perturbations and diagnostics; `assign` decides."
     def _init_caat(self, bound_rule: str="constant", frl: bool|None=None, beta_trades: float=1.5, anti_weight: float=1.0,
-                   eps: float|None=None, steps: int|None=None, step_size: float|None=None):
-        _check_in("bound_rule", bound_rule, BOUND_RULES)
+                   eps: float|None=None, steps: int|None=None, step_size: float|None=None, normalisation: str="separate",
+                   remargin_base: float=1.25):
+        _check_in("bound_rule", bound_rule, BOUND_RULES); _check_in("normalisation", normalisation, NORMALISATIONS)
+        _check_number("remargin_base", remargin_base, positive=True)
+        self.normalisation, self.remargin_base = normalisation, remargin_base
         if frl not in (None, True, False): raise ValueError(f"frl must be True, False or None, got {frl!r}")
         _check_number("beta_trades", beta_trades); _check_number("anti_weight", anti_weight)
         if eps is not None: _check_number("eps", eps)
@@ -152,6 +156,7 @@ class AssignedCAAT(AttackOptions, Method):
         C, state = run.bundle.num_classes, self.resume or {}
         self.tracker = ClassLossTracker(run.bundle.train.y, C).to(run.device)
         if state.get("tracker") is not None: self.tracker.load_state_dict(state["tracker"])
+        else: self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
         if self.uses_frl:
             self.multipliers = FRLMultipliers(C)
             if state.get("multipliers") is not None: self.multipliers.load_state_dict(state["multipliers"])
@@ -164,7 +169,7 @@ class AssignedCAAT(AttackOptions, Method):
         "One FRL update from the validation split's class-wise errors (its diagnostics)."
         e = run.evaluate(run.bundle.val)
         run.model.train()
-        return self.multipliers.update(e["natural"], e["boundary"])
+        return self.multipliers.update(e["natural"], e["boundary"], e.get("counts"))
 
     def class_weights(self, like: torch.Tensor) -> tuple|None:
         "FRL's (w0, w1) on `like`'s device and dtype, or None without FRL."
@@ -172,11 +177,12 @@ class AssignedCAAT(AttackOptions, Method):
         return tuple(w.to(like) for w in self.multipliers.class_weights())
 
     def bounds(self, run, y: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
-        "Each sample's bound (>= 0) under `bound_rule`."
-        lambda2 = None
+        "Each sample's bound (>= 0) under `bound_rule` (ReMargin scales `remargin_base` times the training bound)."
+        lambda2, base = None, self.bound(run)
         if self.bound_rule == "remargin":
             lambda2 = self.multipliers.lambda2 if self.multipliers is not None else torch.zeros(run.bundle.num_classes)
-        return sample_bounds(self.bound_rule, y, self.bound(run), features=features, lambda2=lambda2).to(features.dtype)
+            base = base * self.remargin_base
+        return sample_bounds(self.bound_rule, y, base, features=features, lambda2=lambda2).to(features.dtype)
 
     def features(self, run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         "The batch's six features (clean logits in eval mode); its losses go into the class-mean tracker."
@@ -192,7 +198,7 @@ class AssignedCAAT(AttackOptions, Method):
         P = given[0] if given and given[0] is not None else caat_perturbations(run.model, x, y, bounds, anti, attack=self.attack_kwargs(run))
         self.log.add(index=index, y=y, anti=anti, score=score, bounds=bounds, features=f)
         return caat_objective(run.model, x, y, alpha, self.anti_weight * beta, P, class_weights=self.class_weights(x),
-                              beta_trades=self.beta_trades)
+                              beta_trades=self.beta_trades, normalisation=self.normalisation)
 
     def end_epoch(self, run, epoch):
         self.tracker.end_epoch()
@@ -224,13 +230,15 @@ class AssignedCAAT(AttackOptions, Method):
 # %% ../nbs/06b_caat.ipynb #c024
 @register("all_adversarial")
 class AllAdversarial(AssignedCAAT):
-    "Control: the CAAT loss with every sample adversarial (TRADES with beta_T, CAAT's normalisation)."
+    "Control: the CAAT loss with every sample adversarial (with the constant bound and no FRL: TRADES with beta_T)."
     def __init__(self, bound_rule: str="constant", # "constant", "remargin" (needs frl) or "grad_based"
                  frl: bool|None=None, # FRL class weights (and lambda2 for remargin); None: on for "remargin" only
                  beta_trades: float=1.5, # TRADES trade-off beta_T
                  anti_weight: float=1.0, # multiplier of the anti-adversarial term (the paper: 1)
                  eps: float|None=None, steps: int|None=None, step_size: float|None=None, # attack (None: the dataset's)
-                ): self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size)
+                 normalisation: str="separate", # "separate" (the authors') or "joint" (ours), see `caat_objective`
+                 remargin_base: float=1.25, # ReMargin's base bound over the training bound (the authors': 10/255 over 8/255)
+                ): self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size, normalisation, remargin_base)
     def assign(self, run, x, y, features, bounds):
         one = torch.ones_like(bounds)
         return one, torch.zeros_like(one), torch.zeros_like(one)
@@ -248,12 +256,13 @@ class RandomMix(AssignedCAAT):
     def __init__(self, anti_share: float|list=0.15, # anti-adversarial probability: one for all classes, or one per class
                  bound_rule: str="constant", frl: bool|None=None, beta_trades: float=1.5, anti_weight: float=1.0, # as all_adversarial
                  eps: float|None=None, steps: int|None=None, step_size: float|None=None, # attack (None: the dataset's)
+                 normalisation: str="separate", remargin_base: float=1.25, # as all_adversarial
                 ):
         shares = [anti_share] if isinstance(anti_share, (int, float)) else list(anti_share)
         if not shares or not all(isinstance(s, (int, float)) and 0 <= s <= 1 for s in shares):
             raise ValueError(f"anti_share must be a probability or a list of probabilities in [0, 1], got {anti_share!r}")
         self.anti_share = anti_share
-        self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size)
+        self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size, normalisation, remargin_base)
     def prepare(self, run):
         C = run.bundle.num_classes
         shares = torch.tensor([self.anti_share] * C if isinstance(self.anti_share, (int, float)) else self.anti_share, dtype=torch.float64)
@@ -272,11 +281,12 @@ class RuleMix(AssignedCAAT):
     def __init__(self, anti_fraction: float=0.15, # share of each batch made anti-adversarial
                  bound_rule: str="constant", frl: bool|None=None, beta_trades: float=1.5, anti_weight: float=1.0, # as all_adversarial
                  eps: float|None=None, steps: int|None=None, step_size: float|None=None, # attack (None: the dataset's)
+                 normalisation: str="separate", remargin_base: float=1.25, # as all_adversarial
                 ):
         if not (isinstance(anti_fraction, (int, float)) and 0 <= anti_fraction <= 1):
             raise ValueError(f"anti_fraction must lie in [0, 1], got {anti_fraction!r}")
         self.anti_fraction = anti_fraction
-        self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size)
+        self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size, normalisation, remargin_base)
     def assign(self, run, x, y, features, bounds):
         p_y = torch.exp(-features[:, 0])
         k = round(self.anti_fraction * len(y))
@@ -285,7 +295,7 @@ class RuleMix(AssignedCAAT):
         return (~anti).to(bounds.dtype), anti.to(bounds.dtype), -p_y
 
 # %% ../nbs/06b_caat.ipynb #c039
-META_ASSIGNMENTS = ("meta_net", "adversarial")
+META_ASSIGNMENTS = ("both", "meta_net", "adversarial")
 
 def _feature_columns(features) -> list[int]:
     "Column indices of the named features (\"all\" for the six)."
@@ -338,30 +348,34 @@ class MetaStats:
 class CAAT(AssignedCAAT):
     "CAAT (Zhou, Yang & Wu 2023): a meta network assigns each sample an adversarial or anti-adversarial perturbation."
     def __init__(self, bound_rule: str="remargin", # "remargin" (the paper's ReMargin), "grad_based" or "constant"
-                 mode: str="hard", # "hard": one-hot forward, softmax(z / grad_temperature) backward; "soft": softmax(z / temperature)
+                 mode: str="soft", # "soft": softmax(z / temperature) (the authors'); "hard": one-hot forward, straight-through backward (ours)
                  temperature: float=1e-3, # T of the soft mode (the authors')
                  grad_temperature: float=1.0, # T_grad of the hard mode's backward pass
-                 meta_objective: str="robust", # "robust" (CAAT objective of the meta batch) or "clean" (CE)
-                 meta_assignment: str="meta_net", # robust meta loss: "meta_net" (its own assignment) or "adversarial" (all)
-                 interval: int=5, # a meta step every this many iterations (digits 5, CIFAR 50)
+                 meta_objective: str="robust", # "robust" (CAAT objective of the meta batch) or "clean" (CE, ours)
+                 meta_assignment: str="both", # robust meta loss: "both" (the authors': all three terms), "meta_net" or "adversarial" (ours)
+                 interval: int|None=None, # a meta step every this many iterations (the code's CIFAR runs: 50); None: from `meta_steps`
+                 meta_steps: int=280, # with interval=None: k = max(1, round(iterations / meta_steps)) (the authors' ~280 per run)
                  meta_lr: float=1e-4, # Adam learning rate of the meta network (the authors')
                  meta_weight_decay: float=5e-4, # Adam weight decay of the meta network (the authors')
                  first_order: bool=False, # finite-difference approximation of the mixed derivative
                  meta_batch_size: int|None=None, # meta samples per meta step (None: min(batch size, meta set))
                  features: str|list="all", # the features the meta network sees: "all" or a list of FEATURE_NAMES
                  hidden: int=100, # hidden units of the meta network
-                 meta_seed: int|None=None, # seed of the meta network's initialisation (None: the run's seed)
+                 meta_seed: int|None=None, # seed of the meta network's initialisation only (None: the run's seed)
                  zero_init: bool=False, # zero the output layer: every sample starts adversarial (ties), no random first split
                  frl: bool|None=None, # FRL class weights (and lambda2 for remargin); None: on for "remargin" only
                  beta_trades: float=1.5, # TRADES trade-off beta_T
-                 anti_weight: float=1.0, # multiplier of the anti-adversarial term (the paper: 1; 0.5 balances it)
+                 anti_weight: float=1.0, # multiplier of the anti-adversarial term (the paper: 1)
                  eps: float|None=None, steps: int|None=None, step_size: float|None=None, # attack (None: the dataset's)
+                 normalisation: str="separate", # "separate" (the authors') or "joint" (ours), see `caat_objective`
+                 remargin_base: float=1.25, # ReMargin's base bound over the training bound (the authors': 10/255 over 8/255)
                 ):
         _check_in("mode", mode, CAAT_MODES); _check_in("meta_objective", meta_objective, META_OBJECTIVES)
         _check_in("meta_assignment", meta_assignment, META_ASSIGNMENTS)
         _check_number("temperature", temperature, positive=True); _check_number("grad_temperature", grad_temperature, positive=True)
         _check_number("meta_lr", meta_lr, positive=True); _check_number("meta_weight_decay", meta_weight_decay)
-        for name, v in dict(interval=interval, hidden=hidden).items():
+        for name, v in dict(interval=interval, hidden=hidden, meta_steps=meta_steps).items():
+            if name == "interval" and v is None: continue
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1): raise ValueError(f"{name} must be a positive int, got {v!r}")
         if meta_batch_size is not None and not (isinstance(meta_batch_size, int) and meta_batch_size >= 1):
             raise ValueError(f"meta_batch_size must be a positive int or None, got {meta_batch_size!r}")
@@ -371,13 +385,42 @@ class CAAT(AssignedCAAT):
         self.columns = _feature_columns(features)
         self.mode, self.temperature, self.grad_temperature = mode, temperature, grad_temperature
         self.meta_objective, self.meta_assignment, self.interval, self.meta_lr = meta_objective, meta_assignment, interval, meta_lr
-        self.first_order, self.meta_batch_size, self.features_used = first_order, meta_batch_size, features
+        self.meta_steps, self.first_order, self.meta_batch_size, self.features_used = meta_steps, first_order, meta_batch_size, features
         self.hidden, self.meta_seed = hidden, meta_seed
-        self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size)
+        self._init_caat(bound_rule, frl, beta_trades, anti_weight, eps, steps, step_size, normalisation, remargin_base)
         self.meta_net = None
         self.stats = MetaStats()
 
     def options(self) -> dict: return dict(super().options(), features=self.features_used)
+
+    def interval_for(self, n_train: int, batch_size: int, epochs: int) -> int:
+        "The meta interval k: `interval`, or max(1, round(iterations / meta_steps)) over the whole run."
+        if self.interval is not None: return self.interval
+        return max(1, round(epochs * iterations_per_epoch(n_train, batch_size) / self.meta_steps))
+
+    def planned_meta_steps(self, n_train: int, batch_size: int, epochs: int) -> int:
+        "Meta steps a run of `epochs` epochs takes (iterations 0, k, 2k, ...)."
+        return -(-epochs * iterations_per_epoch(n_train, batch_size) // self.interval_for(n_train, batch_size, epochs))
+
+    def meta_weights(self, features: torch.Tensor) -> tuple|None:
+        "The meta batch's fixed (alpha, beta) under `meta_assignment` (None: the authors' three terms for every sample)."
+        if self.meta_assignment == "both": return None
+        ones = torch.ones(features.shape[0], dtype=features.dtype, device=features.device)
+        if self.meta_assignment == "adversarial": return ones, torch.zeros_like(ones)
+        with torch.no_grad(): alpha, beta = self.meta_net(features[:, self.columns])
+        anti = (beta > alpha).to(ones.dtype)
+        return 1 - anti, anti
+
+    def initial_diagnostics(self, run) -> dict:
+        "The assignment of the whole training set before any meta step (epoch 0 of the history)."
+        train = run.bundle.train
+        x, y = train.x.to(run.device), train.y.to(run.device)
+        f = torch.cat([self.tracker.features(eval_logits(run.model, xb), yb) for xb, yb in zip(x.split(1024), y.split(1024))])
+        with torch.no_grad(): z = self.meta_net.logits(f[:, self.columns])
+        corrupted = None if train.corrupted is None else train.corrupted.cpu()
+        out = assignment_diagnostics(y.cpu(), (z[:, 1] > z[:, 0]).cpu(), (z[:, 1] - z[:, 0]).cpu(), self.bounds(run, y, f).cpu(),
+                                     f.cpu(), run.bundle.num_classes, corrupted)
+        return dict(out, meta_steps=0, meta_steps_total=0, meta_interval=self.schedule.interval)
 
     def prepare(self, run):
         super().prepare(run)
@@ -388,13 +431,14 @@ class CAAT(AssignedCAAT):
         if self.zero_init:
             with torch.no_grad(): self.meta_net.out.weight.zero_(); self.meta_net.out.bias.zero_()
         self.meta_optimizer = make_meta_optimizer(self.meta_net, self.meta_lr, self.meta_weight_decay)
-        self.schedule = MetaSchedule(self.interval)
+        self.schedule = MetaSchedule(self.interval_for(len(run.bundle.train.y), run.config.batch_size, run.config.epochs))
         state = self.resume or {}
         if "meta_net" in state:
             self.meta_net.load_state_dict(state["meta_net"]); self.meta_optimizer.load_state_dict(state["meta_optimizer"])
             self.schedule.load_state_dict(state["schedule"])
-        self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, seed + 11)
+        self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, run.config.seed + 11)
         if "meta_batches" in state: self.meta_batches.load_state_dict(state["meta_batches"])
+        if not state: return self.initial_diagnostics(run)
 
     def meta_update(self, run, x, y, features, bounds):
         "One bilevel step of the meta network on this batch; returns both perturbations of the batch."
@@ -402,15 +446,11 @@ class CAAT(AssignedCAAT):
         both = caat_perturbations(run.model, x, y, bounds, attack=attack)
         xm, ym = self.meta_batches.next(run.device)
         fm = self.tracker.features(eval_logits(run.model, xm), ym)
-        anti_m = None
-        if self.meta_objective == "robust" and self.meta_assignment == "meta_net":
-            with torch.no_grad(): am, bm = self.meta_net(fm[:, self.columns]); anti_m = bm > am
-        bounds_m = self.bounds(run, ym, fm)
+        objective = dict(class_weights=w, beta_trades=self.beta_trades, normalisation=self.normalisation)
+        meta = dict(objective, bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm)) if self.meta_objective == "robust" else {}
         info = meta_step(run.model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
-                         lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, class_weights=w, beta_trades=self.beta_trades),
-                         lambda net: meta_batch_loss(net, xm, ym, objective=self.meta_objective, bounds=bounds_m, anti=anti_m,
-                                                     class_weights=w if self.meta_objective == "robust" else None,
-                                                     beta_trades=self.beta_trades, attack=attack),
+                         lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, **objective),
+                         lambda net: meta_batch_loss(net, xm, ym, objective=self.meta_objective, attack=attack, **meta),
                          first_order=self.first_order)
         self.stats.add(info)
         return both
@@ -426,7 +466,8 @@ class CAAT(AssignedCAAT):
 
     def extra_diagnostics(self, run) -> dict:
         out = self.stats.summary(self.meta_net, self.meta_weight_decay); self.stats.clear()
-        return out
+        taken = -(-self.schedule.iteration // self.schedule.interval)  # ticks 0, k, 2k, ... so far
+        return dict(out, meta_steps_total=taken, meta_interval=self.schedule.interval)
 
     def state_dict(self) -> dict:
         state = super().state_dict()
@@ -481,7 +522,8 @@ class MWNet(Method):
             torch.manual_seed(seed); self.weight_net = WeightNet(len(self.columns), self.hidden).to(run.device)
         self.meta_optimizer = make_meta_optimizer(self.weight_net, self.meta_lr, self.meta_weight_decay)
         self.schedule = MetaSchedule(self.interval)
-        if state:
+        if not state: self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
+        else:
             self.tracker.load_state_dict(state["tracker"]); self.weight_net.load_state_dict(state["weight_net"])
             self.meta_optimizer.load_state_dict(state["meta_optimizer"]); self.schedule.load_state_dict(state["schedule"])
         self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, seed + 11)

@@ -13,7 +13,8 @@ import torch
 # %% auto #0
 __all__ = ['DATA_ROOT', 'NOISE_KINDS', 'CIFAR', 'DATASETS', 'Split', 'DataBundle', 'stratified_take', 'NoisyLabels',
            'add_label_noise', 'long_tail_counts', 'long_tail_indices', 'make_bundle', 'load_digits_bundle',
-           'load_cifar_arrays', 'load_cifar_bundle', 'gaussian_mixture', 'gaussian_bundle', 'load_bundle']
+           'load_cifar_arrays', 'load_cifar_bundle', 'gaussian_mixture', 'gaussian_bundle', 'load_bundle',
+           'iterations_per_epoch']
 
 # %% ../nbs/00_data.ipynb #c005
 def _default_data_root() -> Path:
@@ -281,3 +282,13 @@ def load_bundle(name: str="digits", # one of DATASETS
     if name == "digits": return load_digits_bundle(**kwargs)
     if name in CIFAR: return load_cifar_bundle(name, **kwargs)
     raise ValueError(f"unknown dataset {name!r}; valid: {DATASETS}")
+
+# %% ../nbs/00_data.ipynb #c039
+def iterations_per_epoch(n: int, # training samples
+                         batch_size: int, # batch size
+                        ) -> int: # batches in one epoch of the trainer
+    "Batches per epoch: ceil(n / batch_size), one less when a last batch of one sample joins the one before."
+    if not (isinstance(n, int) and n >= 1 and isinstance(batch_size, int) and batch_size >= 1):
+        raise ValueError(f"n and batch_size must be positive ints, got n={n!r}, batch_size={batch_size!r}")
+    chunks = -(-n // batch_size)
+    return chunks - 1 if chunks > 1 and n % batch_size == 1 else chunks

@@ -29,11 +29,15 @@ def frl_violations(natural: torch.Tensor, # natural error per class, fractions, 
                    boundary: torch.Tensor, # boundary error per class, fractions, (C,)
                    tau0: float=0.07, # tolerance of the natural-error constraint
                    tau1: float=0.07, # tolerance of the boundary-error constraint
+                   counts: torch.Tensor|None=None, # validation samples per class, (C,); None: equal counts
                   ) -> tuple[torch.Tensor, torch.Tensor]: # (gamma0, gamma1), float64 (C,)
-    "FRL's constraint violations: each class's error minus the class average minus the tolerance."
+    "FRL's constraint violations: each class's error minus the error over the whole split minus the tolerance."
     nat, bdy = _error_vector("natural", natural), _error_vector("boundary", boundary)
     if nat.numel() != bdy.numel(): raise ValueError(f"natural has {nat.numel()} classes but boundary has {bdy.numel()}")
-    return nat - nat.mean() - tau0, bdy - bdy.mean() - tau1
+    n = torch.ones_like(nat) if counts is None else torch.as_tensor(counts, dtype=torch.float64).reshape(-1)
+    if n.numel() != nat.numel() or (n < 0).any() or n.sum() <= 0: raise ValueError(f"counts must be {nat.numel()} non-negative numbers, not all 0, got {n.tolist()}")
+    total = lambda e: (n * e).sum() / n.sum()  # sample-weighted, as FRL's code computes it
+    return nat - total(nat) - tau0, bdy - total(bdy) - tau1
 
 # %% ../nbs/06a_frl.ipynb #c010
 def clamp_and_rescale(lam: torch.Tensor, # multipliers, (C,)
@@ -92,11 +96,12 @@ class FRLMultipliers:
 
     def update(self, natural, # natural error per class on the validation split, fractions (C,)
                boundary, # boundary error per class on the validation split, fractions (C,)
+               counts=None, # validation samples per class (C,), for the totals; None: equal counts
               ) -> dict: # JSON-ready: violations, step used, multipliers, weights, bound factors
         "One per-epoch update of the multipliers."
         natural = _error_vector("natural", natural, self.num_classes)
         boundary = _error_vector("boundary", boundary, self.num_classes)
-        gamma0, gamma1 = frl_violations(natural, boundary, self.tau0, self.tau1)
+        gamma0, gamma1 = frl_violations(natural, boundary, self.tau0, self.tau1, counts)
         self.updates += 1
         rho1 = self.rho1_at(self.updates)
         self.lambda0 = clamp_and_rescale(self.lambda0 + rho1 * gamma0, self.limit)
@@ -135,12 +140,12 @@ def weighted_trades_loss(logits: torch.Tensor, # logits on the clean inputs, (B,
                          w1: torch.Tensor, # class weights of the KL term, (C,)
                          beta: float, # TRADES trade-off (1/lambda)
                         ) -> torch.Tensor: # scalar loss
-    "sum_i [w0_{y_i} CE_i + beta w1_{y_i} KL_i] / sum_i (w0_{y_i} + w1_{y_i}), FRL's class-weighted TRADES loss."
+    "sum_i w0_{y_i} CE_i / sum_i w0_{y_i} + beta sum_i w1_{y_i} KL_i / sum_i w1_{y_i}, FRL's class-weighted TRADES loss."
     C = logits.shape[1]
     if w0.shape != (C,) or w1.shape != (C,): raise ValueError(f"w0 and w1 must be ({C},), got {tuple(w0.shape)} and {tuple(w1.shape)}")
     w0, w1 = w0.to(logits)[y], w1.to(logits)[y]
     ce = F.cross_entropy(logits, y, reduction="none")
-    return (w0 * ce + beta * w1 * trades_kl(logits_adv, logits)).sum() / (w0 + w1).sum()
+    return (w0 * ce).sum() / w0.sum() + beta * (w1 * trades_kl(logits_adv, logits)).sum() / w1.sum()
 
 # %% ../nbs/06a_frl.ipynb #c037
 class ClassWeightedTRADES(AttackOptions, Method):
@@ -149,7 +154,7 @@ class ClassWeightedTRADES(AttackOptions, Method):
     def boundary_weights(self) -> torch.Tensor: raise NotImplementedError # w1, (C,)
     def bound_factors(self) -> torch.Tensor: raise NotImplementedError # r, (C,)
     def reset(self, num_classes: int): raise NotImplementedError # fresh state for C classes (unless resumed)
-    def update(self, natural: torch.Tensor, boundary: torch.Tensor) -> dict: raise NotImplementedError # new state from errors
+    def update(self, natural: torch.Tensor, boundary: torch.Tensor, counts=None) -> dict: raise NotImplementedError # new state from errors
 
     def _check(self):
         if not (math.isfinite(self.beta) and self.beta >= 0): raise ValueError(f"beta must be a number >= 0, got {self.beta!r}")
@@ -163,7 +168,7 @@ class ClassWeightedTRADES(AttackOptions, Method):
     def validate(self, run) -> dict:
         "Class-wise errors on the validation split under the run's evaluation attack, then `update`."
         errors = run.evaluate(run.bundle.val, self.val_samples)
-        return dict(self.update(errors["natural"], errors["boundary"]), **self.diagnostics())
+        return dict(self.update(errors["natural"], errors["boundary"], errors["counts"]), **self.diagnostics())
 
     def prepare(self, run):
         self.reset(run.bundle.num_classes)
@@ -178,7 +183,7 @@ class ClassWeightedTRADES(AttackOptions, Method):
 
     def batch_loss(self, run, x, y, index):
         x_adv = self.adversaries(run, x, y)
-        logits, logits_adv = run.model(torch.cat([x, x_adv])).chunk(2)
+        logits, logits_adv = run.model(x), run.model(x_adv)  # separate passes, as TRADES' reference
         return weighted_trades_loss(logits, logits_adv, y, self.natural_weights(), self.boundary_weights(), self.beta)
 
 # %% ../nbs/06a_frl.ipynb #c039
@@ -207,7 +212,7 @@ class FRL(ClassWeightedTRADES):
             self.multipliers = FRLMultipliers(num_classes, self.tau0, self.tau1, self.rho1, self.rho2, self.limit, self.halve_every)
     @property
     def updates(self) -> int: return self.multipliers.updates
-    def update(self, natural, boundary) -> dict: return self.multipliers.update(natural, boundary)
+    def update(self, natural, boundary, counts=None) -> dict: return self.multipliers.update(natural, boundary, counts)
     def natural_weights(self): return self.multipliers.w0
     def boundary_weights(self):
         C = self.multipliers.num_classes
@@ -255,7 +260,7 @@ class BaselineReWeight(ClassWeightedTRADES):
     def reset(self, num_classes: int):
         if self.w0 is None or self.w0.numel() != num_classes:
             self.w0 = self.w1 = torch.full((num_classes,), 1 / num_classes, dtype=torch.float64); self.updates = 0
-    def update(self, natural, boundary) -> dict:
+    def update(self, natural, boundary, counts=None) -> dict:
         C = self.w0.numel()
         nat, bdy = _error_vector("natural", natural, C), _error_vector("boundary", boundary, C)
         self.w0, self.w1 = (nat + self.floor) / (nat + self.floor).sum(), (bdy + self.floor) / (bdy + self.floor).sum()

@@ -14,9 +14,9 @@ from torch.func import functional_call
 from .perturb import perturb, signed_bounds, objective_values, _module_modes, _restore_modes
 
 # %% auto #0
-__all__ = ['FEATURE_NAMES', 'META_MODES', 'BOUND_RULES', 'GRAD_NORM_MAX', 'ATTACK_OPTIONS', 'CAAT_MODES', 'META_OBJECTIVES',
-           'sample_features', 'ClassLossTracker', 'eval_logits', 'MetaNet', 'remargin_factors', 'remargin_bounds',
-           'grad_based_bounds', 'sample_bounds', 'signed_bounds_from_weights', 'CAATPerturbations',
+__all__ = ['FEATURE_NAMES', 'META_MODES', 'BOUND_RULES', 'GRAD_NORM_MAX', 'ATTACK_OPTIONS', 'NORMALISATIONS', 'CAAT_MODES',
+           'META_OBJECTIVES', 'sample_features', 'ClassLossTracker', 'eval_logits', 'MetaNet', 'remargin_factors',
+           'remargin_bounds', 'grad_based_bounds', 'sample_bounds', 'signed_bounds_from_weights', 'CAATPerturbations',
            'caat_perturbations', 'caat_objective', 'caat_loss', 'FunctionalModel', 'functional_view', 'meta_batch_loss',
            'virtual_sgd_step', 'make_meta_optimizer', 'meta_step', 'MetaSchedule']
 
@@ -73,6 +73,16 @@ class ClassLossTracker:
         self.class_mean_loss = torch.full((C,), math.log(C) if initial_loss is None else float(initial_loss),
                                           dtype=torch.float64, device=y.device)
         self._reset()
+
+    def start_from(self,
+                   model: nn.Module, # the (hot-start) classifier
+                   x: torch.Tensor, # training inputs
+                   y: torch.Tensor, # training labels
+                   batch_size: int=1024, # samples per forward pass
+                  ) -> torch.Tensor: # the class-mean loss, (C,)
+        "Set the class-mean loss to `model`'s mean clean CE per class on (x, y), in eval mode."
+        losses = torch.cat([F.cross_entropy(eval_logits(model, xb), yb, reduction="none") for xb, yb in zip(x.split(batch_size), y.split(batch_size))])
+        self.update(y, losses); return self.end_epoch()
 
     def _reset(self):
         self._sum = torch.zeros_like(self.class_mean_loss); self._count = torch.zeros_like(self.class_mean_loss)
@@ -288,6 +298,8 @@ def _class_weights(class_weights, y: torch.Tensor, C: int, like: torch.Tensor) -
     w0, w1 = (_class_vector(n, w, C, like)[y] for n, w in zip(("w0", "w1"), class_weights))
     return w0, w1
 
+NORMALISATIONS = ("separate", "joint")
+
 def caat_objective(model: nn.Module, # classifier (a real module or a `FunctionalModel` view)
                    x: torch.Tensor, # clean inputs, (B, ...)
                    y: torch.Tensor, # labels, (B,)
@@ -297,8 +309,10 @@ def caat_objective(model: nn.Module, # classifier (a real module or a `Functiona
                    *,
                    class_weights: tuple|None=None, # FRL's (w0, w1), each (C,); None: ones
                    beta_trades: float=1.5, # TRADES trade-off beta_T
+                   normalisation: str="separate", # "separate" (the authors': CE by sum w0, KL by sum w1) or "joint" (ours)
                   ) -> torch.Tensor: # scalar loss
     "The CAAT loss of a batch, at fixed perturbations."
+    if normalisation not in NORMALISATIONS: raise ValueError(f"normalisation={normalisation!r} is not valid; choose from {NORMALISATIONS}")
     P, B = perturbations, x.shape[0]
     if alpha.shape != (B,) or beta.shape != (B,): raise ValueError(f"alpha and beta must be ({B},), got {tuple(alpha.shape)} and {tuple(beta.shape)}")
     logits = model(x)
@@ -308,9 +322,12 @@ def caat_objective(model: nn.Module, # classifier (a real module or a `Functiona
     logits_anti = logits_adv if P.x_anti is P.x_adv else model(P.x_anti)
     clean_ce = F.cross_entropy(logits, y, reduction="none")
     kl = objective_values("trades_kl", logits_adv, y, logits.softmax(dim=1))
-    adv_term = torch.where(P.adv_rows, w0 * clean_ce + beta_trades * w1 * kl, torch.zeros_like(kl))
-    anti_term = torch.where(P.anti_rows, F.cross_entropy(logits_anti, y, reduction="none"), torch.zeros_like(kl))
-    return (alpha * adv_term).sum() / (w0 + w1).sum() + (beta * anti_term).sum() / B
+    zero = torch.zeros_like(kl)
+    ce_sum = (alpha * torch.where(P.adv_rows, w0 * clean_ce, zero)).sum()
+    kl_sum = (alpha * torch.where(P.adv_rows, w1 * kl, zero)).sum()
+    anti_term = torch.where(P.anti_rows, F.cross_entropy(logits_anti, y, reduction="none"), zero)
+    adv = ce_sum / w0.sum() + beta_trades * kl_sum / w1.sum() if normalisation == "separate" else (ce_sum + beta_trades * kl_sum) / (w0 + w1).sum()
+    return adv + (beta * anti_term).sum() / B
 
 # %% ../nbs/05_meta.ipynb #c040
 CAAT_MODES = ("hard", "soft")
@@ -328,13 +345,15 @@ def caat_loss(model: nn.Module, # classifier (pixel-space inputs), in the mode i
               attack: dict|None=None, # options of `perturb` (steps, step_size, norm, random_start, ...)
               generator: torch.Generator|None=None, # random source of the attack's start
               perturbations: CAATPerturbations|None=None, # reuse these instead of generating
+              normalisation: str="separate", # "separate" (the authors') or "joint" (ours), see `caat_objective`
              ) -> torch.Tensor: # scalar loss
     "CAAT's training loss of a batch: perturb (hard: own direction; soft: both) and evaluate."
     if mode not in CAAT_MODES: raise ValueError(f"mode={mode!r} is not valid; choose from {CAAT_MODES}")
     if perturbations is None:
         anti = (beta.detach() > alpha.detach()) if mode == "hard" else None
         perturbations = caat_perturbations(model, x, y, bounds, anti, attack=attack, generator=generator)
-    return caat_objective(model, x, y, alpha, beta, perturbations, class_weights=class_weights, beta_trades=beta_trades)
+    return caat_objective(model, x, y, alpha, beta, perturbations, class_weights=class_weights, beta_trades=beta_trades,
+                          normalisation=normalisation)
 
 # %% ../nbs/05_meta.ipynb #c051
 class FunctionalModel(nn.Module):
@@ -367,26 +386,30 @@ def meta_batch_loss(net: nn.Module, # classifier at the virtual weights (a `Func
                     x: torch.Tensor, # meta inputs, (B, ...)
                     y: torch.Tensor, # meta labels, (B,)
                     *,
-                    objective: str="robust", # "robust" (CAAT objective of the meta batch) or "clean" (CE)
+                    objective: str="robust", # "robust" (CAAT objective of the meta batch) or "clean" (CE, ours)
                     bounds: torch.Tensor|float|None=None, # bound per meta sample (>= 0), needed by "robust"
-                    anti: torch.Tensor|None=None, # bool (B,) anti-adversarial meta samples; None: all adversarial
+                    weights: tuple|None=None, # fixed (alpha, beta) per meta sample (ours); None: all three terms (the authors')
                     class_weights: tuple|None=None, # the meta batch's (w0, w1), each (C,); None: ones
                     beta_trades: float=1.5, # TRADES trade-off beta_T
+                    normalisation: str="separate", # see `caat_objective`
                     attack: dict|None=None, # options of `perturb`
                     generator: torch.Generator|None=None, # random source of the attack's start
                    ) -> torch.Tensor: # scalar meta loss
-    "Loss of a meta batch: the robust CAAT objective (perturbations held constant) or the clean CE."
+    "Loss of a meta batch at the view `net`: the authors' robust meta loss, a fixed assignment's, or the clean CE."
     if objective not in META_OBJECTIVES: raise ValueError(f"meta objective {objective!r} is not valid; choose from {META_OBJECTIVES}")
     if objective == "clean":
         logits = net(x)
         w0, _ = _class_weights(class_weights, y, logits.shape[1], logits[:, 0])
         return (w0 * F.cross_entropy(logits, y, reduction="none")).sum() / w0.sum()
     if bounds is None: raise ValueError("the robust meta objective needs bounds for the meta batch")
-    if anti is None: anti = torch.zeros(x.shape[0], dtype=torch.bool, device=x.device)
     attacker = net.detached() if isinstance(net, FunctionalModel) else net
-    P = caat_perturbations(attacker, x, y, bounds, anti, attack=attack, generator=generator)
-    anti = P.anti_rows
-    return caat_objective(net, x, y, (~anti).to(x.dtype), anti.to(x.dtype), P, class_weights=class_weights, beta_trades=beta_trades)
+    if weights is None:
+        alpha = beta = torch.ones(x.shape[0], dtype=x.dtype, device=x.device)
+        P = caat_perturbations(attacker, x, y, bounds, None, attack=attack, generator=generator)
+    else:
+        alpha, beta = (w.detach().to(x.dtype) for w in weights)
+        P = caat_perturbations(attacker, x, y, bounds, beta > alpha, attack=attack, generator=generator)
+    return caat_objective(net, x, y, alpha, beta, P, class_weights=class_weights, beta_trades=beta_trades, normalisation=normalisation)
 
 # %% ../nbs/05_meta.ipynb #c059
 def virtual_sgd_step(model: nn.Module, # the real model (its parameters key the optimiser's state)

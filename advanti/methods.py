@@ -18,7 +18,7 @@ __all__ = ['METHODS', 'EXTENSION_MODULES', 'Method', 'register', 'available_meth
 class Method:
     "Base class: the loss of a batch, plus optional hooks the trainer calls."
     name: str = "" # registry name, set by `register`
-    def prepare(self, run): "Called once before the first epoch."
+    def prepare(self, run) -> dict|None: "Called once before the first epoch; may return diagnostics of the start (epoch 0)."
     def start_epoch(self, run, epoch: int): "Called at the start of every epoch."
     def batch_loss(self, run, x: torch.Tensor, y: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         "The training loss of a batch (x, y) of training samples `index`; model is in training mode."
@@ -107,7 +107,7 @@ class TRADES(AttackOptions, Method):
                 ): self.beta, self.eps, self.steps, self.step_size = beta, eps, steps, step_size
     def batch_loss(self, run, x, y, index):
         x_adv = perturb(run.model, x, y, self.bound(run), random_start="normal", objective="trades_kl", **self.attack_kwargs(run))
-        logits, logits_adv = run.model(torch.cat([x, x_adv])).chunk(2)
+        logits, logits_adv = run.model(x), run.model(x_adv)  # separate passes, as the TRADES reference
         return F.cross_entropy(logits, y) + self.beta * trades_kl(logits_adv, logits).mean()
 
 # %% ../nbs/06_methods.ipynb #c013

@@ -129,7 +129,7 @@ def history_frame(records: list[dict]):
     rows = []
     for r in records:
         for h in r["history"]:
-            row = dict(label=r["label"], seed=r["config"]["seed"], epoch=h["epoch"], train_loss=h["train_loss"])
+            row = dict(label=r["label"], seed=r["config"]["seed"], epoch=h["epoch"], train_loss=h.get("train_loss"))
             if "val" in h: row.update({f"val_{k}": v for k, v in h["val"]["summary"].items()})
             row.update(_flatten(h.get("diagnostics") or {}))
             rows.append(row)

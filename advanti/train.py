@@ -189,7 +189,8 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
         method.load_state_dict(saved["method"]); generator.set_state(saved["generator"]); _set_rng_states(saved["rng"])
         run.iteration, run.history, first_epoch = saved["iteration"], saved["history"], saved["epoch"]
         best, best_state, started = saved["best"], saved["best_state"], time.time() - saved["seconds"]
-    method.prepare(run)
+    initial = method.prepare(run)  # a method may describe its state before training: epoch 0 of the history
+    if initial and first_epoch == 0: run.history.append(dict(epoch=0, diagnostics=initial))
     x_train, y_train = bundle.train.x.to(device), bundle.train.y.to(device)
     if config.progress: from tqdm.auto import tqdm  # tqdm is an optional dependency (the `experiments` extra)
     else: tqdm = _SilentBar

@@ -1,0 +1,46 @@
+"CAAT as its authors define it: with FRL off and every sample adversarial, the CAAT loss is TRADES(beta_T) exactly."
+import copy
+import torch
+from advanti.data import load_digits_bundle
+from advanti.methods import make_method
+from advanti.models import SmallCNN
+from advanti.train import TrainConfig, train, Run
+from advanti.perturb import attack_settings
+
+def _model(bundle, seed=0):
+    torch.manual_seed(seed)
+    return SmallCNN(1, bundle.num_classes, bundle.mean, bundle.std, width=8).train()  # has BatchNorm
+
+def _loss_and_grads(name, options, bundle, model):
+    config = TrainConfig(epochs=1, batch_size=64, progress=False)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    run = Run(model, opt, None, bundle, config, attack_settings("digits"), torch.device("cpu"), make_method(name, **options))
+    run.method.prepare(run)
+    x, y = bundle.train.x[:64], bundle.train.y[:64]
+    torch.manual_seed(123)
+    model.train()
+    loss = run.method.batch_loss(run, x, y, torch.arange(64))
+    grads = torch.autograd.grad(loss, list(model.parameters()))
+    return loss, grads, {k: v.clone() for k, v in model.state_dict().items()}
+
+def test_all_adversarial_is_trades_loss_and_gradients():
+    bundle = load_digits_bundle(seed=0)
+    base = _model(bundle)
+    la, ga, sa = _loss_and_grads("all_adversarial", {}, bundle, copy.deepcopy(base))
+    lt, gt, st = _loss_and_grads("trades", {"beta": 1.5}, bundle, copy.deepcopy(base))
+    assert abs(la.item() - lt.item()) < 1e-6
+    for a, t in zip(ga, gt): assert (a - t).abs().max().item() < 1e-6
+    for k in sa: assert torch.allclose(sa[k].double(), st[k].double(), atol=1e-6), k  # BatchNorm statistics too
+
+def test_all_adversarial_trains_as_trades():
+    bundle = load_digits_bundle(seed=0, noise="pair", noise_rate=0.2)
+    config = TrainConfig(epochs=2, batch_size=64, lr=0.01, progress=False, eval_samples=64)
+    histories = {}
+    for name, options in (("all_adversarial", {}), ("trades", {"beta": 1.5})):
+        record = train(_model(bundle), bundle, name, config, options)
+        histories[name] = record["history"]
+    a, t = histories["all_adversarial"], histories["trades"]
+    assert [h["epoch"] for h in a] == [h["epoch"] for h in t] == [1, 2]
+    for ha, ht in zip(a, t):  # the same run: only the summation order of the mean differs (sum / B against mean)
+        assert abs(ha["train_loss"] - ht["train_loss"]) < 1e-6 * ht["train_loss"] and ha["lr"] == ht["lr"]
+        assert ha["val"] == ht["val"]
