@@ -402,6 +402,14 @@ class CAAT(AssignedCAAT):
         "Meta steps a run of `epochs` epochs takes (iterations 0, k, 2k, ...)."
         return -(-epochs * iterations_per_epoch(n_train, batch_size) // self.interval_for(n_train, batch_size, epochs))
 
+    def meta_loss(self, run, xm: torch.Tensor, ym: torch.Tensor):
+        "The meta loss of the meta batch (xm, ym), as a function of a view of the classifier."
+        fm = self.tracker.features(eval_logits(run.model, xm), ym)
+        if self.meta_objective == "clean": return lambda net: meta_batch_loss(net, xm, ym, objective="clean")
+        options = dict(bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm), class_weights=self.class_weights(xm),
+                       beta_trades=self.beta_trades, normalisation=self.normalisation, attack=self.attack_kwargs(run))
+        return lambda net: meta_batch_loss(net, xm, ym, **options)
+
     def meta_weights(self, features: torch.Tensor) -> tuple|None:
         "The meta batch's fixed (alpha, beta) under `meta_assignment` (None: the authors' three terms for every sample)."
         if self.meta_assignment == "both": return None
@@ -444,14 +452,10 @@ class CAAT(AssignedCAAT):
         "One bilevel step of the meta network on this batch; returns both perturbations of the batch."
         attack, w = self.attack_kwargs(run), self.class_weights(x)
         both = caat_perturbations(run.model, x, y, bounds, attack=attack)
-        xm, ym = self.meta_batches.next(run.device)
-        fm = self.tracker.features(eval_logits(run.model, xm), ym)
         objective = dict(class_weights=w, beta_trades=self.beta_trades, normalisation=self.normalisation)
-        meta = dict(objective, bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm)) if self.meta_objective == "robust" else {}
         info = meta_step(run.model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
                          lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, **objective),
-                         lambda net: meta_batch_loss(net, xm, ym, objective=self.meta_objective, attack=attack, **meta),
-                         first_order=self.first_order)
+                         self.meta_loss(run, *self.meta_batches.next(run.device)), first_order=self.first_order)
         self.stats.add(info)
         return both
 

@@ -168,7 +168,7 @@ class ClassWeightedTRADES(AttackOptions, Method):
     def validate(self, run) -> dict:
         "Class-wise errors on the validation split under the run's evaluation attack, then `update`."
         errors = run.evaluate(run.bundle.val, self.val_samples)
-        return dict(self.update(errors["natural"], errors["boundary"], errors["counts"]), **self.diagnostics())
+        return dict(self.update(errors["natural"], errors["boundary"], errors.get("counts")), **self.diagnostics())
 
     def prepare(self, run):
         self.reset(run.bundle.num_classes)

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['COLUMNS', 'HEADERS', 'atomic_write', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table',
-           'markdown_table', 'write_table', 'per_class_frame', 'plot_per_class', 'history_frame', 'plot_history',
-           'attack_comparison']
+__all__ = ['COLUMNS', 'HEADERS', 'README_MARKERS', 'atomic_write', 'safe_name', 'save_json', 'load_json', 'records_frame',
+           'summary_table', 'format_table', 'markdown_table', 'write_table', 'paired_differences', 'per_class_frame',
+           'plot_per_class', 'history_frame', 'plot_history', 'plot_per_epoch', 'attack_comparison', 'readme_results',
+           'update_readme', 'slim_record', 'save_records']
 
 # %% ../nbs/09_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -26,6 +27,12 @@ def atomic_write(path: str|Path, # destination
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
     return path
+
+def safe_name(text: str, # a label or scenario name
+              keep: str="-_", # punctuation kept as is; every other non-alphanumeric character becomes "_"
+             ) -> str:
+    "`text` made safe as a file or folder name."
+    return "".join(ch if ch.isalnum() or ch in keep else "_" for ch in text)
 
 def save_json(obj, path: str|Path) -> Path:
     "Atomically write `obj` as indented JSON."
@@ -57,19 +64,23 @@ def summary_table(records: list[dict], which: str="best", split: str="test"):
     grouped = frame.groupby("label", sort=False)
     out = grouped[list(COLUMNS)].mean()
     std = grouped[list(COLUMNS)].std(ddof=1).fillna(0.0)
-    for c in COLUMNS: out[f"{c}_std"] = std[c]
+    low, high = grouped[list(COLUMNS)].min(), grouped[list(COLUMNS)].max()
+    for c in COLUMNS: out[f"{c}_std"], out[f"{c}_min"], out[f"{c}_max"] = std[c], low[c], high[c]
     out["seeds"] = grouped["seed"].count()
     return out.reset_index()
 
 def format_table(summary, # output of `summary_table`
                  digits: int=1, # decimals
+                 spread: bool=False, # add the range "[min, max]" over the runs of each row
                 ):
-    "The six columns as 'mean ± std' strings (just the mean with one seed), with the paper's headers."
+    "The six columns as 'mean ± std' strings (just the mean with one run), with the paper's headers."
     import pandas as pd
     out = pd.DataFrame({"Method": summary["label"]})
     for c in COLUMNS:
-        out[HEADERS[c]] = [f"{m:.{digits}f}" if n < 2 else f"{m:.{digits}f} ± {s:.{digits}f}"
-                           for m, s, n in zip(summary[c], summary[f"{c}_std"], summary["seeds"])]
+        cell = lambda r: (f"{r[c]:.{digits}f}" if r["seeds"] < 2 else f"{r[c]:.{digits}f} ± {r[c + '_std']:.{digits}f}"
+                          + (f" [{r[c + '_min']:.{digits}f}, {r[c + '_max']:.{digits}f}]" if spread else ""))
+        out[HEADERS[c]] = [cell(r) for _, r in summary.iterrows()]
+    if spread: out["Runs"] = summary["seeds"].tolist()
     return out
 
 def markdown_table(frame) -> str:
@@ -84,6 +95,30 @@ def write_table(frame, # table to write
                ) -> tuple[Path, Path]:
     "Write `frame` as CSV and Markdown, atomically."
     return atomic_write(f"{stem}.csv", frame.to_csv(index=False)), atomic_write(f"{stem}.md", markdown_table(frame))
+
+# %% ../nbs/09_report.ipynb #c011b
+def paired_differences(records: list[dict], # result records
+                       method: str, # label of the method (its runs on one data seed are averaged first)
+                       controls: list[str], # labels it is compared with, on the same data seeds
+                       which: str="best", # "best" or "last" epoch
+                       columns: tuple=("avg_nat", "worst_nat", "avg_rob", "worst_rob"), # summary columns
+                       level: float=0.95, # confidence level of the t-interval
+                      ):
+    "Per control and column: method minus control per data seed, the mean and its t-interval over the data seeds."
+    import pandas as pd
+    from scipy import stats
+    frame = records_frame(records, which).groupby(["label", "seed"])[list(columns)].mean()
+    rows = []
+    for control in controls:
+        seeds = sorted(set(frame.loc[method].index) & set(frame.loc[control].index))
+        if not seeds: raise ValueError(f"{method!r} and {control!r} share no data seed")
+        for c in columns:
+            d = [float(frame.loc[(method, s), c] - frame.loc[(control, s), c]) for s in seeds]
+            mean, n = sum(d) / len(d), len(d)
+            half = float(stats.t.ppf((1 + level) / 2, n - 1) * pd.Series(d).std(ddof=1) / n ** 0.5) if n > 1 else float("nan")
+            rows.append(dict(versus=control, column=c, seeds=n, differences=" / ".join(f"{v:+.1f}" for v in d),
+                             mean=round(mean, 2), ci_low=round(mean - half, 2), ci_high=round(mean + half, 2)))
+    return pd.DataFrame(rows)
 
 # %% ../nbs/09_report.ipynb #c013
 def per_class_frame(records: list[dict], which: str="best", split: str="test", class_names: list|None=None):
@@ -129,7 +164,8 @@ def history_frame(records: list[dict]):
     rows = []
     for r in records:
         for h in r["history"]:
-            row = dict(label=r["label"], seed=r["config"]["seed"], epoch=h["epoch"], train_loss=h.get("train_loss"))
+            row = dict(label=r["label"], seed=r["config"]["seed"], meta_seed=(r.get("options") or {}).get("meta_seed"), epoch=h["epoch"],
+                       train_loss=h.get("train_loss"))
             if "val" in h: row.update({f"val_{k}": v for k, v in h["val"]["summary"].items()})
             row.update(_flatten(h.get("diagnostics") or {}))
             rows.append(row)
@@ -160,6 +196,26 @@ def plot_history(frame, # output of `history_frame`
         buffer = io.BytesIO(); fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight"); atomic_write(path, buffer.getvalue())
     return fig
 
+# %% ../nbs/09_report.ipynb #c019b
+def plot_per_epoch(frame, # output of `history_frame`
+                   column: str, # the column to plot
+                   path: str|Path|None=None, # PNG destination (atomic)
+                   hue: str="meta_seed", # one line per value of this column
+                   ylabel: str="", # y-axis label (default: the column)
+                   title: str="", # figure title
+                  ):
+    "Seaborn line plot of `column` per epoch, one panel per label, one line per `hue` (e.g. meta seed)."
+    import io, seaborn as sns
+    sns.set_theme(style="whitegrid")
+    data = frame[frame[column].notna()].astype({hue: str})
+    grid = sns.relplot(data=data, x="epoch", y=column, hue=hue, col="label", col_wrap=min(3, data["label"].nunique()),
+                       kind="line", marker="o", height=3, aspect=1.3, errorbar=None)
+    grid.set_axis_labels("epoch", ylabel or column); grid.set_titles("{col_name}")
+    if title: grid.figure.suptitle(title, y=1.03)
+    if path is not None:
+        buffer = io.BytesIO(); grid.figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight"); atomic_write(path, buffer.getvalue())
+    return grid.figure
+
 # %% ../nbs/09_report.ipynb #c021
 def attack_comparison(records: list[dict], # result records (their best-epoch test metrics give the PGD numbers)
                       autoattack_results: list[dict], # outputs of `advanti.runner.autoattack_job`
@@ -181,3 +237,40 @@ def attack_comparison(records: list[dict], # result records (their best-epoch te
     out = out.round(digits)
     return out.rename(columns={"label": "Method", "pgd_avg": "PGD Avg Rob", "aa_avg": "AA Avg Rob", "pgd_worst": "PGD Worst Rob",
                                "aa_worst": "AA Worst Rob", "aa_minus_pgd_avg": "AA - PGD (avg)"})
+
+# %% ../nbs/09_report.ipynb #c031
+README_MARKERS = ("<!-- results:start (generated from reports/*/summary.md by `advanti readme`; do not edit) -->", "<!-- results:end -->")
+
+def readme_results(reports: str|Path="reports", # folder of committed report folders
+                  ) -> str: # the README's results block (without the markers)
+    "Every `reports/*/summary.md`, in folder order."
+    parts = [p.read_text() for p in sorted(Path(reports).glob("*/summary.md"))]
+    if not parts: raise FileNotFoundError(f"no report: {Path(reports) / '*' / 'summary.md'} matches nothing")
+    return "\n".join(part.rstrip("\n") + "\n" for part in parts)
+
+def update_readme(readme: str|Path="README.md", # the README
+                  reports: str|Path="reports", # folder of committed report folders
+                 ) -> bool: # True when the README changed
+    "Replace the README's block between `README_MARKERS` with `readme_results(reports)`."
+    text, (start, end) = Path(readme).read_text(), README_MARKERS
+    if text.count(start) != 1 or text.count(end) != 1: raise ValueError(f"{readme} must hold each results marker once: {start!r}, {end!r}")
+    head, rest = text.split(start); _, tail = rest.split(end)
+    new = f"{head}{start}\n{readme_results(reports)}{end}{tail}"
+    if new != text: atomic_write(readme, new)
+    return new != text
+
+# %% ../nbs/09_report.ipynb #c035
+def slim_record(record: dict) -> dict:
+    "`record` with each epoch's diagnostics reduced to their scalars and validation to its summary."
+    def epoch(h: dict) -> dict:
+        out = {k: v for k, v in h.items() if k not in ("diagnostics", "val")}
+        if "val" in h: out["val"] = dict(summary=h["val"]["summary"])
+        out["diagnostics"] = {k: v for k, v in (h.get("diagnostics") or {}).items() if not isinstance(v, (dict, list))}
+        return out
+    return dict(record, history=[epoch(h) for h in record["history"]])
+
+def save_records(records: list[dict], # result records (with their "job" key, as `advanti.runner.run_job` writes them)
+                 folder: str|Path, # destination folder
+                ) -> list[Path]:
+    "Write each record, slimmed, to folder/<label>-seed<seed>-<key>.json."
+    return [save_json(slim_record(r), Path(folder) / f"{safe_name(r['label'])}-seed{r['config']['seed']}-{r['job']['key']}.json") for r in records]

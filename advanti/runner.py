@@ -12,12 +12,12 @@ from .data import load_bundle, DataBundle
 from .models import make_model
 from .methods import make_method
 from .train import TrainConfig, train
-from .report import save_json, load_json, atomic_write
+from .report import save_json, load_json, atomic_write, safe_name
 
 # %% auto #0
-__all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'EXPERIMENTS', 'code_version', 'Job', 'job_bundle', 'safe_name', 'record_path',
-           'checkpoint_path', 'run_job', 'run_jobs', 'autoattack_job', 'method_jobs', 'experiments_folder',
-           'run_experiment', 'main']
+__all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'EXPERIMENTS', 'code_version', 'Job', 'job_bundle', 'record_path',
+           'checkpoint_path', 'run_job', 'run_jobs', 'planned_meta_steps', 'autoattack_job', 'method_jobs',
+           'experiments_folder', 'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
 TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "meta", "frl", "caat", "train")
@@ -76,12 +76,6 @@ def job_bundle(job: Job) -> DataBundle:
     if key not in _BUNDLES: _BUNDLES[key] = load_bundle(job.dataset, seed=job.seed, **job.data_options)
     return _BUNDLES[key]
 
-def safe_name(text: str, # a label or scenario name
-              keep: str="-_", # punctuation kept as is; every other non-alphanumeric character becomes "_"
-             ) -> str:
-    "`text` made safe as a file or folder name."
-    return "".join(ch if ch.isalnum() or ch in keep else "_" for ch in text)
-
 def record_path(job: Job, out_dir: str|Path) -> Path:
     "Where the job's record is kept: out_dir/records/<label>-seed<seed>-<key>.json."
     return Path(out_dir) / "records" / f"{safe_name(job.label)}-seed{job.seed}-{job.key()}.json"
@@ -120,11 +114,37 @@ def run_job(job: Job, # the job
     partial.unlink(missing_ok=True)
     return record
 
-def run_jobs(jobs: list[Job], out_dir: str|Path, force: bool=False) -> list[dict]:
-    "Run (or load) every job in order; return their records."
+def _one_thread(): torch.set_num_threads(1)
+
+def _in_pool(calls: list[tuple], workers: int):
+    "Run `run_job(*args)` for each args in `calls` on `workers` processes (one torch thread each); re-raise the first failure."
+    import concurrent.futures, multiprocessing
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread) as pool:
+        for future in [pool.submit(run_job, *args) for args in calls]: future.result()
+
+def run_jobs(jobs: list[Job], # the jobs
+             out_dir: str|Path, # experiment folder
+             force: bool=False, # retrain even when a record exists
+             workers: int=1, # processes training at once (hot-start parents first); 1: in this process, in order
+            ) -> list[dict]: # the records, in the order of `jobs`
+    "Run (or load) every job; return their records."
     keys = [j.key() for j in jobs]
     if len(set(keys)) != len(keys): raise ValueError("two jobs have the same definition; give them different settings")
+    if not (isinstance(workers, int) and workers >= 1): raise ValueError(f"workers must be a positive int, got {workers!r}")
+    todo = [j for j in jobs if force or not record_path(j, out_dir).exists()]
+    if workers > 1 and len(todo) > 1:
+        parents = {Job(**j.init).key(): Job(**j.init) for j in todo if j.init is not None}
+        _in_pool([(p, out_dir, False, True) for p in parents.values()], workers)
+        _in_pool([(j, out_dir, force) for j in todo], workers)
+        force = False
     return [run_job(j, out_dir, force) for j in jobs]
+
+def planned_meta_steps(job: Job) -> int|None:
+    "Meta steps the job's method will take (None for a method without meta steps)."
+    method = make_method(job.method, **job.method_options)
+    if not hasattr(method, "planned_meta_steps"): return None
+    config = TrainConfig(**job.config)
+    return method.planned_meta_steps(len(job_bundle(job).train.y), config.batch_size, config.epochs)
 
 # %% ../nbs/08_runner.ipynb #c014
 def autoattack_job(job: Job, # a job already run in `out_dir`
@@ -187,25 +207,28 @@ EXPERIMENTS: dict[str, dict] = {
         produces="Table 1 (ERM, PGD-AT, TRADES on digits): six-column errors; per-class error figure",
         profiles=dict(
             tiny=dict(epochs=1, seeds=[0], width=8, eval_samples=64, autoattack_samples=32),
-            digits=dict(epochs=30, seeds=[0, 1, 2]),
-            cifar10=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None,
-                         augment=True, eval_samples=2000, autoattack_version="standard"),
+            quick=dict(epochs=30, seeds=[0, 1, 2]),
+            paper=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None,
+                       augment=True, eval_samples=2000, autoattack_version="standard"),
         )),
     "theory_gaussian": dict(
         notebook="theory_gaussian.ipynb",
         produces="Theory tables (hard/easy, imbalance, noisy labels) and heat maps over the two classes' signed bounds",
-        profiles=dict(tiny=dict(grid_points=5), digits=dict(), cifar10=dict())),
+        profiles=dict(tiny=dict(grid_points=5), quick=dict(), paper=dict())),
     "caat_digits": dict(
         notebook="caat_digits.ipynb",
-        produces="CAAT vs baselines and controls on noisy (20% pair-flip) and long-tailed (IF = 10) digits; diagnostics",
+        produces="CAAT (the authors') vs baselines and controls on noisy (20% pair-flip) and long-tailed (IF = 10) digits over "
+                 "meta seeds; ablation; paired verdict over data seeds (profile verdict)",
         profiles=dict(
-            tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0], autoattack_samples=16,
-                      autoattack_methods=["CAAT (ReMargin)"]),
-            digits=dict(seeds=[0]),
-            cifar10=dict(dataset="cifar10", model="resnet32", width=None, pretrain_epochs=100, finetune_epochs=40, batch_size=128,
-                         lr=0.1, finetune_lr=1e-3, meta_interval=50, augment=True, eval_samples=2000, seeds=[0],
-                         autoattack_version="standard"),
-        )),
+            tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0], meta_seeds=[0, 1],
+                      verdict_seeds=[0, 1], ablation_meta_seeds=[0], autoattack_samples=16, autoattack_methods=["CAAT (ReMargin)"]),
+            quick=dict(workers=2),
+            verdict=dict(workers=2, verdict_seeds=[0, 1, 2], ablation_meta_seeds=[0, 1, 2], report_dir="reports/fidelity"),
+            paper=dict(dataset="cifar10", model="resnet32", width=None, pretrain_epochs=100, finetune_epochs=40, batch_size=128,
+                       lr=0.1, finetune_lr=1e-3, meta_interval=50, augment=True, eval_samples=2000, seeds=[0], meta_seeds=[0],
+                       ablation_meta_seeds=[], autoattack_version="standard"),
+        ),
+        folders=dict(verdict="quick")),  # the verdict extends the quick profile's runs: it shares (and reuses) their records
 }
 
 def experiments_folder() -> Path:
@@ -218,7 +241,7 @@ def experiments_folder() -> Path:
     return folder
 
 def run_experiment(name: str, # a key of EXPERIMENTS
-                   profile: str="digits", # a profile of that experiment
+                   profile: str="quick", # a profile of that experiment
                    results: str|Path="results", # root folder of all results
                    kernel: str="python3", # Jupyter kernel
                    overrides: dict|None=None, # extra parameters
@@ -228,7 +251,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     spec = EXPERIMENTS[name]
     if profile not in spec["profiles"]: raise ValueError(f"experiment {name!r} has no profile {profile!r}; valid: {tuple(spec['profiles'])}")
     import papermill as pm
-    out_dir = Path(results) / name / profile
+    out_dir = Path(results) / name / spec.get("folders", {}).get(profile, profile)
     params = {**spec["profiles"][profile], **(overrides or {}), "out_dir": str(out_dir)}  # out_dir is always the folder above
     notebook = str(experiments_folder() / spec["notebook"])
     declared = pm.inspect_notebook(notebook)
@@ -238,7 +261,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     executed = out_dir / f".{name}.{os.getpid()}.running.ipynb"  # moved into place only when the run succeeds
     pm.execute_notebook(notebook, str(executed), parameters=params,
                         kernel_name=kernel, progress_bar=False, cwd=os.getcwd())
-    os.replace(executed, out_dir / spec["notebook"])
+    os.replace(executed, out_dir / (spec["notebook"] if out_dir.name == profile else f"{Path(spec['notebook']).stem}-{profile}.ipynb"))
     return out_dir
 
 # %% ../nbs/08_runner.ipynb #c028
@@ -251,13 +274,19 @@ def main(argv: list[str]|None=None):
     parser = argparse.ArgumentParser(prog="advanti", description="Run advanti's experiments (papermill notebooks).")
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("reproduce", help="execute experiment notebooks and write tables and figures")
-    rep.add_argument("--profile", default="digits", help="tiny | digits | cifar10 (default: digits)")
+    rep.add_argument("--profile", default="quick", help="tiny | quick | verdict | paper (default: quick)")
     rep.add_argument("--only", nargs="*", default=None, help="experiment names (default: all that have the profile)")
     rep.add_argument("--results", default="results", help="results root (default: results/)")
     rep.add_argument("--kernel", default="python3", help="Jupyter kernel name")
     rep.add_argument("--jobs", type=int, default=None, help="experiments run at once (default: the CPU cores, at most the experiments)")
     sub.add_parser("list", help="list the experiments and their profiles")
+    readme = sub.add_parser("readme", help="write the README's results block from the committed reports/*/summary.md")
+    readme.add_argument("--readme", default="README.md"); readme.add_argument("--reports", default="reports")
     args = parser.parse_args(argv)
+    if args.command == "readme":
+        from .report import update_readme
+        print(f"{args.readme}: {'updated' if update_readme(args.readme, args.reports) else 'already current'}")
+        return 0
     if args.command == "list":
         for name, spec in EXPERIMENTS.items(): print(f"{name}: {spec['produces']} [profiles: {', '.join(spec['profiles'])}]")
         return 0
