@@ -6,10 +6,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.advanti-installed
-PROFILE ?= digits
+PROFILE ?= quick
 # small models on a small CPU: one thread each avoids oversubscription (nbdev_test runs notebooks in parallel)
 export OMP_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
+# the same numbers on every x86-64 machine with AVX2: torch, oneDNN and MKL otherwise pick kernels per processor
+export ATEN_CPU_CAPABILITY ?= avx2
+export ONEDNN_MAX_CPU_ISA ?= AVX2
+export MKL_CBWR ?= AVX2
 
 .PHONY: setup reproduce test check-export check-clean test-notebooks test-python lab clean-env
 

@@ -196,7 +196,7 @@ def method_jobs(methods: list, # names, or dicts {"method": name, "label": ..., 
                 parent_spec = dict(hot_start); parent_name = parent_spec.pop("method")
                 parent_config = dict(config, **parent_spec.pop("config", {}), seed=seed)
                 parent = Job(parent_name, parent_spec.pop("label", f"{parent_name} (hot start)"), parent_spec, config=parent_config, **job_fields)
-            job_config = dict(config, **(finetune or {}), **overrides, seed=seed) if hot else dict(config, **overrides, seed=seed)
+            job_config = {**config, **(finetune or {}), **overrides, "seed": seed} if hot else {**config, **overrides, "seed": seed}
             jobs.append(Job(name, label or name, spec, config=job_config, init=parent, **job_fields))
     return jobs
 
@@ -220,7 +220,7 @@ EXPERIMENTS: dict[str, dict] = {
         produces="CAAT (the authors') vs baselines and controls on noisy (20% pair-flip) and long-tailed (IF = 10) digits over "
                  "meta seeds; ablation; paired verdict over data seeds (profile verdict)",
         profiles=dict(
-            tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0], meta_seeds=[0, 1],
+            tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0], meta_seeds=[0, 1], meta_steps=4,
                       verdict_seeds=[0, 1], ablation_meta_seeds=[0], autoattack_samples=16, autoattack_methods=["CAAT (ReMargin)"]),
             quick=dict(workers=2),
             verdict=dict(workers=2, verdict_seeds=[0, 1, 2], ablation_meta_seeds=[0, 1, 2], report_dir="reports/fidelity"),
