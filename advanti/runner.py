@@ -214,7 +214,8 @@ EXPERIMENTS: dict[str, dict] = {
     "theory_gaussian": dict(
         notebook="theory_gaussian.ipynb",
         produces="Theory tables (hard/easy, imbalance, noisy labels) and heat maps over the two classes' signed bounds",
-        profiles=dict(tiny=dict(grid_points=5), quick=dict(), paper=dict())),
+        profiles=dict(tiny=dict(grid_points=5), quick=dict(), verdict=dict(report_dir="reports/theory"), paper=dict()),
+        folders=dict(verdict="quick")),
     "caat_digits": dict(
         notebook="caat_digits.ipynb",
         produces="CAAT (the authors') vs baselines and controls on noisy (20% pair-flip) and long-tailed (IF = 10) digits over "
