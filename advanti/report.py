@@ -11,8 +11,8 @@ import numpy as np
 # %% auto #0
 __all__ = ['COLUMNS', 'HEADERS', 'README_MARKERS', 'atomic_write', 'safe_name', 'save_json', 'load_json', 'records_frame',
            'summary_table', 'format_table', 'markdown_table', 'write_table', 'paired_differences', 'per_class_frame',
-           'plot_per_class', 'history_frame', 'plot_history', 'plot_per_epoch', 'attack_comparison', 'readme_results',
-           'update_readme', 'slim_record', 'save_records']
+           'plot_per_class', 'history_frame', 'plot_history', 'plot_per_epoch', 'epoch_spread', 'attack_comparison',
+           'readme_results', 'update_readme', 'slim_record', 'save_records', 'Report']
 
 # %% ../nbs/09_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -216,6 +216,19 @@ def plot_per_epoch(frame, # output of `history_frame`
         buffer = io.BytesIO(); grid.figure.savefig(buffer, format="png", dpi=120, bbox_inches="tight"); atomic_write(path, buffer.getvalue())
     return grid.figure
 
+# %% ../nbs/09_report.ipynb #c019e
+def epoch_spread(frame, # output of `history_frame`
+                 column: str, # the diagnostic
+                 epochs: list[int], # epochs to show (those present)
+                 digits: int=2, # decimals
+                ):
+    "One row per label, one column per epoch: `column` as 'mean ± std [min, max]' over the label's runs."
+    import pandas as pd
+    data = frame[frame["epoch"].isin(epochs) & frame[column].notna()]
+    cell = lambda v: f"{v.mean():.{digits}f}" if len(v) < 2 else f"{v.mean():.{digits}f} ± {v.std(ddof=1):.{digits}f} [{v.min():.{digits}f}, {v.max():.{digits}f}]"
+    table = data.groupby(["label", "epoch"], sort=False)[column].apply(cell).unstack("epoch")
+    return table.rename(columns=lambda e: f"epoch {e}").reset_index().rename(columns={"label": "Method"})
+
 # %% ../nbs/09_report.ipynb #c021
 def attack_comparison(records: list[dict], # result records (their best-epoch test metrics give the PGD numbers)
                       autoattack_results: list[dict], # outputs of `advanti.runner.autoattack_job`
@@ -274,3 +287,33 @@ def save_records(records: list[dict], # result records (with their "job" key, as
                 ) -> list[Path]:
     "Write each record, slimmed, to folder/<label>-seed<seed>-<key>.json."
     return [save_json(slim_record(r), Path(folder) / f"{safe_name(r['label'])}-seed{r['config']['seed']}-{r['job']['key']}.json") for r in records]
+
+# %% ../nbs/09_report.ipynb #c038
+class Report:
+    "A report folder written as an experiment goes: tables with captions, records, figures, provenance and summary.md."
+    def __init__(self, folder: str|Path|None, # the report folder (None: a report that writes nothing)
+                 title: str, # the heading of summary.md
+                ):
+        self.folder, self.parts = None if folder is None else Path(folder), [f"### {title}\n"]
+
+    def _add(self, *parts: str):
+        self.parts += list(parts)
+        if self.folder is not None: atomic_write(self.folder / "summary.md", "\n".join(self.parts))
+
+    def text(self, text: str): self._add(text)
+    def table(self, name: str, frame, caption: str):
+        "Write `frame` as name.csv and name.md, and add it with its caption to summary.md."
+        if self.folder is not None: write_table(frame, self.folder / name)
+        self._add(f"{caption}\n", markdown_table(frame))
+    def records(self, records: list[dict]):
+        "Keep the records behind the tables (slimmed), under records/."
+        if self.folder is not None: save_records(records, self.folder / "records")
+    def figures(self, paths: list, caption: str="Figures"):
+        "Copy the figures here and link them from summary.md (paths relative to the repository root)."
+        if self.folder is None or not paths: return
+        import shutil
+        for p in paths: shutil.copyfile(p, self.folder / Path(p).name)
+        self._add(f"{caption}: " + ", ".join(f"[{Path(p).stem}]({self.folder / Path(p).name})" for p in paths) + "\n")
+    def provenance(self, **info):
+        "Write provenance.json (the code version and the settings the report was made with)."
+        if self.folder is not None: save_json(info, self.folder / "provenance.json")

@@ -1,5 +1,5 @@
-"The README's numbers are what the code produced: its results block is generated from the committed reports, and the
-CAAT report's tables are recomputed from the committed records."
+"""The README's numbers are what the code produced: its results block is generated from the committed reports, and the
+CAAT report's tables are recomputed from the committed records."""
 import json
 from pathlib import Path
 import pandas as pd
@@ -31,14 +31,14 @@ def test_fidelity_tables_come_from_the_committed_records(repo_root):
     provenance = json.loads((folder / "provenance.json").read_text())
     pair = [r for r in records if r["job"]["data_options"].get("noise") == "pair"]
     verdict_labels = {"CAAT (ReMargin)", "Control: all adversarial (ReMargin, FRL)", "Control: all adversarial = TRADES (β=1.5)", "PGD-AT (fine-tuned)"}
-    verdict_records = [r for r in pair if r["label"] in verdict_labels and r["config"]["seed"] in provenance["profile"]["verdict_seeds"]]
+    verdict_records = [r for r in pair if r["label"] in verdict_labels and r["config"]["seed"] in provenance["verdict_seeds"]]
     controls = ["Control: all adversarial (ReMargin, FRL)", "Control: all adversarial = TRADES (β=1.5)", "PGD-AT (fine-tuned)"]
     for which in ("best", "last"):
         _same(paired_differences(verdict_records, "CAAT (ReMargin)", controls, which), folder / f"verdict_{which}.csv")
     _same(format_table(summary_table(verdict_records, "best"), spread=True), folder / "verdict_runs_best.csv")
-    seeds = provenance["profile"]["seeds"]
+    seeds = provenance["seeds"]
     for name, noise in (("pair_flip_20", "pair"), ("long_tailed_IF_10", None)):
         main = [r for r in records if r["job"]["data_options"].get("noise") == noise and r["config"]["seed"] in seeds
                 and r["label"] in set(pd.read_csv(folder / f"table_{name}_best.csv")["Method"])
-                and (r["method"] != "caat" or r["options"]["meta_seed"] in provenance["profile"]["meta_seeds"])]
+                and (r["method"] != "caat" or r["options"]["meta_seed"] in provenance["meta_seeds"])]
         _same(format_table(summary_table(main, "best"), spread=True), folder / f"table_{name}_best.csv")
