@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['COLUMNS', 'HEADERS', 'README_MARKERS', 'atomic_write', 'safe_name', 'save_json', 'load_json', 'records_frame',
-           'summary_table', 'format_table', 'markdown_table', 'write_table', 'paired_differences', 'per_class_frame',
-           'plot_per_class', 'history_frame', 'plot_history', 'plot_per_epoch', 'epoch_spread', 'attack_comparison',
-           'readme_results', 'update_readme', 'slim_record', 'save_records', 'Report']
+__all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'README_MARKERS', 'atomic_write', 'safe_name', 'save_json', 'load_json',
+           'records_frame', 'summary_table', 'format_table', 'markdown_table', 'write_table', 'paired_differences',
+           'verdict_lines', 'per_class_frame', 'plot_per_class', 'history_frame', 'plot_history', 'plot_per_epoch',
+           'epoch_spread', 'attack_comparison', 'readme_results', 'update_readme', 'slim_record', 'save_records',
+           'Report']
 
 # %% ../nbs/09_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -119,6 +120,24 @@ def paired_differences(records: list[dict], # result records
             rows.append(dict(versus=control, column=c, seeds=n, differences=" / ".join(f"{v:+.1f}" for v in d),
                              mean=round(mean, 2), ci_low=round(mean - half, 2), ci_high=round(mean + half, 2)))
     return pd.DataFrame(rows)
+
+# %% ../nbs/09_report.ipynb #c011f
+COLUMN_NAMES = {"avg_nat": "average natural error", "worst_nat": "worst-class natural error", "avg_bdy": "average boundary error",
+                "worst_bdy": "worst-class boundary error", "avg_rob": "average robust error", "worst_rob": "worst-class robust error"}
+
+def verdict_lines(paired, # output of `paired_differences`
+                  method: str, # the method's name in the sentences
+                 ) -> list[str]: # one Markdown line per control
+    "Per control: which errors of `method` are higher, lower or not distinguishable (95% interval containing 0)."
+    lines = []
+    for control, rows in paired.groupby("versus", sort=False):
+        said = {"higher": [], "lower": [], "not distinguishable": []}
+        for r in rows.itertuples():
+            kind = "higher" if r.ci_low > 0 else "lower" if r.ci_high < 0 else "not distinguishable"
+            said[kind].append(f"{COLUMN_NAMES.get(r.column, r.column)} {r.mean:+.1f} [{r.ci_low:+.1f}, {r.ci_high:+.1f}]")
+        parts = [f"{kind}: {'; '.join(items)}" for kind, items in said.items() if items]
+        lines.append(f"- against {control}: " + " — ".join(parts))
+    return [f"{method} minus control, points, 95% t-interval in brackets:"] + lines
 
 # %% ../nbs/09_report.ipynb #c013
 def per_class_frame(records: list[dict], which: str="best", split: str="test", class_names: list|None=None):
