@@ -100,7 +100,7 @@ def run_job(job: Job, # the job
     if job.init is not None:  # hot start: train (or reuse) the parent job, start from its weights
         parent = Job(**job.init)
         run_job(parent, out_dir, need_weights=True)
-        init_state = torch.load(checkpoint_path(parent, out_dir), map_location="cpu")
+        init_state = torch.load(checkpoint_path(parent, out_dir), map_location="cpu", weights_only=True)
     bundle = job_bundle(job)
     torch.manual_seed(job.seed)
     model = make_model(job.model, bundle, **job.model_options)
@@ -163,7 +163,7 @@ def autoattack_job(job: Job, # a job already run in `out_dir`
     run_job(job, out_dir, need_weights=True)
     bundle = job_bundle(job)
     model = make_model(job.model, bundle, **job.model_options)
-    model.load_state_dict(torch.load(checkpoint_path(job, out_dir), map_location="cpu"))
+    model.load_state_dict(torch.load(checkpoint_path(job, out_dir), map_location="cpu", weights_only=True))
     config = TrainConfig(**job.config)
     device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     model.to(device).eval()
