@@ -208,9 +208,11 @@ EXPERIMENTS: dict[str, dict] = {
         profiles=dict(
             tiny=dict(epochs=1, seeds=[0], width=8, eval_samples=64, autoattack_samples=32),
             quick=dict(epochs=30, seeds=[0, 1, 2]),
+            verdict=dict(epochs=30, seeds=[0, 1, 2], report_dir="reports/baselines"),
             paper=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None,
                        augment=True, eval_samples=2000, autoattack_version="standard"),
-        )),
+        ),
+        folders=dict(verdict="quick")),
     "theory_gaussian": dict(
         notebook="theory_gaussian.ipynb",
         produces="Theory tables (hard/easy, imbalance, noisy labels) and heat maps over the two classes' signed bounds",
