@@ -208,7 +208,7 @@ EXPERIMENTS: dict[str, dict] = {
         profiles=dict(
             tiny=dict(epochs=1, seeds=[0], width=8, eval_samples=64, autoattack_samples=32),
             quick=dict(epochs=30, seeds=[0, 1, 2]),
-            verdict=dict(epochs=30, seeds=[0, 1, 2], report_dir="reports/baselines"),
+            verdict=dict(report_dir="reports/baselines"),
             paper=dict(dataset="cifar10", model="preact_resnet18", epochs=100, batch_size=128, lr=0.1, seeds=[0], width=None,
                        augment=True, eval_samples=2000, autoattack_version="standard"),
         ),
@@ -226,12 +226,12 @@ EXPERIMENTS: dict[str, dict] = {
             tiny=dict(pretrain_epochs=1, finetune_epochs=1, width=8, eval_samples=64, seeds=[0], meta_seeds=[0, 1], meta_steps=4,
                       verdict_seeds=[0, 1], ablation_meta_seeds=[0], autoattack_samples=16, autoattack_methods=["CAAT (ReMargin)"]),
             quick=dict(workers=2),
-            verdict=dict(workers=2, verdict_seeds=[0, 1, 2], ablation_meta_seeds=[0, 1, 2], report_dir="reports/fidelity"),
+            verdict=dict(verdict_seeds=[0, 1, 2], ablation_meta_seeds=[0, 1, 2], report_dir="reports/fidelity"),
             paper=dict(dataset="cifar10", model="resnet32", width=None, pretrain_epochs=100, finetune_epochs=40, batch_size=128,
                        lr=0.1, finetune_lr=1e-3, meta_interval=50, augment=True, eval_samples=2000, seeds=[0], meta_seeds=[0],
                        ablation_meta_seeds=[], autoattack_version="standard"),
         ),
-        folders=dict(verdict="quick")),  # the verdict extends the quick profile's runs: it shares (and reuses) their records
+        folders=dict(verdict="quick")),
 }
 
 def experiments_folder() -> Path:
@@ -254,8 +254,10 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     spec = EXPERIMENTS[name]
     if profile not in spec["profiles"]: raise ValueError(f"experiment {name!r} has no profile {profile!r}; valid: {tuple(spec['profiles'])}")
     import papermill as pm
-    out_dir = Path(results) / name / spec.get("folders", {}).get(profile, profile)
-    params = {**spec["profiles"][profile], **(overrides or {}), "out_dir": str(out_dir)}  # out_dir is always the folder above
+    folder = spec.get("folders", {}).get(profile, profile)  # a profile run in another's folder extends that profile
+    out_dir = Path(results) / name / folder
+    base = spec["profiles"][folder] if folder != profile else {}
+    params = {**base, **spec["profiles"][profile], **(overrides or {}), "out_dir": str(out_dir)}  # out_dir is always the folder above
     notebook = str(experiments_folder() / spec["notebook"])
     declared = pm.inspect_notebook(notebook)
     unknown = sorted(set(params) - set(declared))
