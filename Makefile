@@ -15,7 +15,7 @@ export ATEN_CPU_CAPABILITY ?= avx2
 export ONEDNN_MAX_CPU_ISA ?= AVX2
 export MKL_CBWR ?= AVX2
 
-.PHONY: setup reproduce test check-export check-clean test-notebooks test-python lab clean-env
+.PHONY: setup reproduce test check-export check-clean test-notebooks test-python outputs lab clean-env
 
 $(STAMP): setup.py settings.ini constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test-python: $(STAMP) ## pytest: packaging, CIFAR loading, experiment notebooks 
 test: $(STAMP) ## everything CI runs
 	$(BIN)/python -m pip check
 	$(MAKE) --no-print-directory check-export check-clean test-notebooks test-python
+
+outputs: $(STAMP) ## re-execute the library notebooks in place (NB=nbs/02_perturb.ipynb for one) and list what changed
+	$(BIN)/python .ci/execute_notebooks.py $(NB)
+	$(BIN)/nbdev_clean
+	@git diff --stat -- nbs; git diff --quiet -- nbs && echo "no output changed" || echo "outputs changed (git diff nbs)"
 
 lab: $(STAMP) ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab nbs

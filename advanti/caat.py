@@ -11,48 +11,14 @@ import torch.nn.functional as F
 from .methods import Method, register, AttackOptions
 from .data import iterations_per_epoch
 from .frl import FRLMultipliers
+from .metrics import average_ranks, auroc, spearman
 from .meta import (FEATURE_NAMES, BOUND_RULES, CAAT_MODES, META_OBJECTIVES, NORMALISATIONS, ClassLossTracker, MetaNet,
                           MetaSchedule, eval_logits, sample_bounds, caat_perturbations, caat_objective, meta_batch_loss, meta_step,
                           make_meta_optimizer)
 
 # %% auto #0
-__all__ = ['META_ASSIGNMENTS', 'average_ranks', 'auroc', 'spearman', 'assignment_diagnostics', 'EpochLog', 'AssignedCAAT',
-           'AllAdversarial', 'AllAnti', 'RandomMix', 'RuleMix', 'MetaBatches', 'MetaStats', 'CAAT', 'WeightNet',
-           'MWNet']
-
-# %% ../nbs/06b_caat.ipynb #c005
-def average_ranks(values: torch.Tensor, # (N,) numbers
-                 ) -> torch.Tensor: # float64 (N,), ranks 1..N, ties sharing their mean rank
-    "Ranks of `values` in ascending order; tied values get the mean of their ranks."
-    v = torch.as_tensor(values).detach().reshape(-1).double()
-    if v.numel() == 0: return v
-    if not torch.isfinite(v).all(): raise ValueError("values must be finite to rank them")
-    sorted_v, order = v.sort(stable=True)
-    _, inverse, counts = torch.unique_consecutive(sorted_v, return_inverse=True, return_counts=True)
-    ends = counts.cumsum(0).double(); starts = ends - counts.double() + 1
-    ranks = torch.empty_like(v); ranks[order] = ((starts + ends) / 2)[inverse]
-    return ranks
-
-def auroc(scores: torch.Tensor, # (N,) scores, higher = more likely positive
-          labels: torch.Tensor, # (N,) bool (or 0/1) positives
-         ) -> float: # area under the ROC curve; nan without both classes
-    "AUROC of `scores` for `labels` (Mann-Whitney, ties count one half)."
-    s, l = torch.as_tensor(scores).reshape(-1), torch.as_tensor(labels).reshape(-1).bool().to(torch.as_tensor(scores).device)
-    if s.numel() != l.numel(): raise ValueError(f"scores has {s.numel()} values but labels has {l.numel()}")
-    n_pos, n_neg = int(l.sum()), int((~l).sum())
-    if n_pos == 0 or n_neg == 0: return math.nan
-    r = average_ranks(s)
-    return float((r[l].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-def spearman(a: torch.Tensor, # (N,)
-             b: torch.Tensor, # (N,)
-            ) -> float: # rank correlation; nan when either is constant
-    "Spearman's rank correlation of `a` and `b`."
-    ra, rb = average_ranks(a), average_ranks(b).to(torch.as_tensor(a).device)
-    if ra.numel() != rb.numel(): raise ValueError(f"a has {ra.numel()} values but b has {rb.numel()}")
-    ra, rb = ra - ra.mean(), rb - rb.mean()
-    denominator = float(ra.norm() * rb.norm())
-    return float((ra * rb).sum()) / denominator if denominator > 0 else math.nan
+__all__ = ['META_ASSIGNMENTS', 'assignment_diagnostics', 'EpochLog', 'AssignedCAAT', 'AllAdversarial', 'AllAnti', 'RandomMix',
+           'RuleMix', 'MetaBatches', 'MetaStats', 'CAAT', 'WeightNet', 'MWNet']
 
 # %% ../nbs/06b_caat.ipynb #c013
 def _finite_or_none(v: float) -> float|None: return None if v is None or not math.isfinite(v) else float(v)

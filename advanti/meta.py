@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call
-from .perturb import perturb, signed_bounds, objective_values, _module_modes, _restore_modes
+from .perturb import perturb, signed_bounds, objective_values, preserve_modes
 
 # %% auto #0
 __all__ = ['FEATURE_NAMES', 'META_MODES', 'BOUND_RULES', 'GRAD_NORM_MAX', 'ATTACK_OPTIONS', 'NORMALISATIONS', 'CAAT_MODES',
@@ -127,11 +127,7 @@ def eval_logits(model: nn.Module, # classifier
                 x: torch.Tensor, # inputs
                ) -> torch.Tensor: # logits in eval mode, no gradient
     "Logits of `model` on `x` in eval mode (modes restored after), without gradient."
-    modes = _module_modes(model)
-    try:
-        model.eval()
-        with torch.no_grad(): return model(x)
-    finally: _restore_modes(model, modes)
+    with preserve_modes(model), torch.no_grad(): return model.eval()(x)
 
 # %% ../nbs/05_meta.ipynb #c019
 META_MODES = ("soft", "hard")

@@ -11,8 +11,8 @@ import torch.nn.functional as F
 from .perturb import perturb
 
 # %% auto #0
-__all__ = ['METHODS', 'EXTENSION_MODULES', 'Method', 'register', 'available_methods', 'make_method', 'AttackOptions', 'ERM',
-           'PGDAT', 'trades_kl', 'TRADES', 'ClasswiseAT']
+__all__ = ['METHODS', 'EXTENSION_MODULES', 'Method', 'register', 'available_methods', 'make_method', 'option_defaults',
+           'AttackOptions', 'ERM', 'PGDAT', 'trades_kl', 'TRADES', 'ClasswiseAT']
 
 # %% ../nbs/06_methods.ipynb #c005
 class Method:
@@ -67,6 +67,13 @@ def make_method(name: str, # a registered method name
     unknown = [k for k in options if k not in params]
     if unknown: raise ValueError(f"unknown option(s) {unknown} for method {name!r}; valid: {params}")
     return cls(**options)
+
+def option_defaults(name: str, # a registered method name
+                   ) -> dict: # option -> default, for the options that have one
+    "The default options of method `name`, read from its class (required options have none)."
+    if name not in available_methods(): raise ValueError(f"unknown method {name!r}; valid: {available_methods()}")
+    parameters = inspect.signature(METHODS[name].__init__).parameters.values()
+    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
 
 # %% ../nbs/06_methods.ipynb #c009
 class AttackOptions:

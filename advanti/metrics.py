@@ -4,13 +4,15 @@
 
 # %% ../nbs/03_metrics.ipynb #c002
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
 from .perturb import perturb, AttackSettings
 
 # %% auto #0
-__all__ = ['ClasswiseErrors', 'errors_from_predictions', 'predict', 'pgd_errors', 'evaluate', 'autoattack_errors']
+__all__ = ['ClasswiseErrors', 'errors_from_predictions', 'predict', 'pgd_errors', 'evaluate', 'autoattack_errors',
+           'average_ranks', 'auroc', 'spearman']
 
 # %% ../nbs/03_metrics.ipynb #c005
 @dataclass
@@ -130,3 +132,37 @@ def autoattack_errors(model: nn.Module, # classifier in eval mode
     clean, attacked = predict(model, x, batch_size, device), predict(model, x_adv.cpu(), batch_size, device)
     name = version if attacks is None else "+".join(attacks)
     return errors_from_predictions(y.cpu(), clean, attacked, num_classes, f"AutoAttack-{name} linf eps={eps:.4g}")
+
+# %% ../nbs/03_metrics.ipynb #rc005
+def average_ranks(values: torch.Tensor, # (N,) numbers
+                 ) -> torch.Tensor: # float64 (N,), ranks 1..N, ties sharing their mean rank
+    "Ranks of `values` in ascending order; tied values get the mean of their ranks."
+    v = torch.as_tensor(values).detach().reshape(-1).double()
+    if v.numel() == 0: return v
+    if not torch.isfinite(v).all(): raise ValueError("values must be finite to rank them")
+    sorted_v, order = v.sort(stable=True)
+    _, inverse, counts = torch.unique_consecutive(sorted_v, return_inverse=True, return_counts=True)
+    ends = counts.cumsum(0).double(); starts = ends - counts.double() + 1
+    ranks = torch.empty_like(v); ranks[order] = ((starts + ends) / 2)[inverse]
+    return ranks
+
+def auroc(scores: torch.Tensor, # (N,) scores, higher = more likely positive
+          labels: torch.Tensor, # (N,) bool (or 0/1) positives
+         ) -> float: # area under the ROC curve; nan without both classes
+    "AUROC of `scores` for `labels` (Mann-Whitney, ties count one half)."
+    s, l = torch.as_tensor(scores).reshape(-1), torch.as_tensor(labels).reshape(-1).bool().to(torch.as_tensor(scores).device)
+    if s.numel() != l.numel(): raise ValueError(f"scores has {s.numel()} values but labels has {l.numel()}")
+    n_pos, n_neg = int(l.sum()), int((~l).sum())
+    if n_pos == 0 or n_neg == 0: return math.nan
+    r = average_ranks(s)
+    return float((r[l].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+def spearman(a: torch.Tensor, # (N,)
+             b: torch.Tensor, # (N,)
+            ) -> float: # rank correlation; nan when either is constant
+    "Spearman's rank correlation of `a` and `b`."
+    ra, rb = average_ranks(a), average_ranks(b).to(torch.as_tensor(a).device)
+    if ra.numel() != rb.numel(): raise ValueError(f"a has {ra.numel()} values but b has {rb.numel()}")
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    denominator = float(ra.norm() * rb.norm())
+    return float((ra * rb).sum()) / denominator if denominator > 0 else math.nan

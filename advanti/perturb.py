@@ -5,6 +5,7 @@
 # %% ../nbs/02_perturb.ipynb #c002
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 from typing import Sequence
 import torch
@@ -13,7 +14,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['OBJECTIVES', 'NORMS', 'RANDOM_STARTS', 'ATTACK_SETTINGS', 'objective_values', 'signed_bounds', 'project',
-           'random_init', 'perturb', 'AttackSettings', 'attack_settings']
+           'random_init', 'preserve_modes', 'perturb', 'AttackSettings', 'attack_settings']
 
 # %% ../nbs/02_perturb.ipynb #c005
 OBJECTIVES = ("ce", "trades_kl")
@@ -82,14 +83,19 @@ def random_init(x: torch.Tensor, # clean batch
     scale = radius * u.flatten(1)[:, 0] ** (1.0 / d)
     return direction * _per_sample(scale, x)
 
+# %% ../nbs/02_perturb.ipynb #c016p
+@contextmanager
+def preserve_modes(model: nn.Module, # the model whose submodules' training flags are kept
+                  ):
+    "Context manager: whatever happens inside, every submodule of `model` leaves in the training mode it entered with."
+    modes = [m.training for m in model.modules()]
+    try: yield model
+    finally:
+        for m, mode in zip(model.modules(), modes): m.training = mode
+
 # %% ../nbs/02_perturb.ipynb #c016
 def _check_choice(name: str, value, valid: Sequence):
     if value not in valid: raise ValueError(f"{name}={value!r} is not valid; choose from {tuple(valid)}")
-
-def _module_modes(model: nn.Module) -> list[bool]: return [m.training for m in model.modules()]
-
-def _restore_modes(model: nn.Module, modes: list[bool]):
-    for m, mode in zip(model.modules(), modes): m.training = mode
 
 def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logits
             x: torch.Tensor, # clean inputs, (B, ...)
@@ -121,9 +127,8 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
         if (alpha < 0).any(): raise ValueError(f"step_size must be >= 0, got {step_size!r}")
     x = x.detach()
     if (radius == 0).all(): return x.clone()
-    modes = _module_modes(model)
-    if eval_mode: model.eval()
-    try:
+    with preserve_modes(model):
+        if eval_mode: model.eval()
         clean_probs = None
         if "trades_kl" in (adv_objective, anti_objective):
             with torch.no_grad(): clean_probs = F.softmax(model(x), dim=1)
@@ -143,7 +148,6 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
                 if clip is not None: x_new = x_new.clamp(*clip)
         x_new = x_new.detach()
         return torch.where(_per_sample(radius == 0, x), x, x_new)
-    finally: _restore_modes(model, modes)
 
 # %% ../nbs/02_perturb.ipynb #c032
 @dataclass(frozen=True)

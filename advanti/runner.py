@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from .data import load_bundle, DataBundle
 from .models import make_model
-from .methods import make_method
+from .methods import make_method, option_defaults
 from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write, safe_name
 
@@ -31,11 +31,6 @@ def code_version() -> str:
     return digest.hexdigest()[:10]
 
 DISPLAY_ONLY = ("progress", "device", "threads")  # TrainConfig fields that do not change a run's result
-
-def _option_defaults(method: str) -> dict:
-    "Default values of the constructor options of the registered method `method`."
-    parameters = inspect.signature(type(make_method(method)).__init__).parameters.values()
-    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
 
 def _non_default(values: dict, defaults: dict) -> dict: return {k: v for k, v in values.items() if k not in defaults or v != defaults[k]}
 
@@ -61,7 +56,7 @@ class Job:
     def key(self) -> str:
         "Hash of the definition with defaults resolved (label and display-only settings excluded), and of the library's code."
         config, config_defaults = TrainConfig(**self.config).to_dict(), TrainConfig().to_dict()
-        d = dict(method=self.method, method_options=_non_default(self.method_options, _option_defaults(self.method)),
+        d = dict(method=self.method, method_options=_non_default(self.method_options, option_defaults(self.method)),
                  dataset=self.dataset, data_options=self.data_options, model=self.model, model_options=self.model_options,
                  config={k: v for k, v in config.items() if k not in DISPLAY_ONLY and v != config_defaults[k]},
                  init=None if self.init is None else Job(**self.init).key(), code_version=code_version())
