@@ -20,7 +20,8 @@ __all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'EXPERIMENTS', 'code_version', 'J
            'experiments_folder', 'run_experiment', 'main']
 
 # %% ../nbs/08_runner.ipynb #c005
-TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "meta", "frl", "caat", "train")
+TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "frl", "bilevel", "features", "caat_loss",
+                    "caat", "mwnet", "train")
 
 @functools.cache
 def code_version() -> str:
