@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
-from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'NOISE_KINDS', 'CIFAR', 'DATASETS', 'Split', 'DataBundle', 'stratified_take', 'NoisyLabels',
@@ -18,6 +17,18 @@ __all__ = ['DATA_ROOT', 'NOISE_KINDS', 'CIFAR', 'DATASETS', 'Split', 'DataBundle
            'load_bundle', 'iterations_per_epoch']
 
 # %% ../nbs/00_data.ipynb #c005
+def patch(f=None, # the function to add; omitted when called with options: `@patch(as_prop=True)`
+          *, as_prop: bool=False, # add it as a read-only property
+         ):
+    "Add `f` to the class of its first parameter's annotation (fastcore's `@patch`, without fastcore)."
+    if f is None: return lambda f: patch(f, as_prop=as_prop)
+    cls = next(iter(f.__annotations__.values()))
+    if isinstance(cls, str): cls = eval(cls, f.__globals__)
+    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
+    setattr(cls, f.__name__, property(f) if as_prop else f)
+    return f
+
+# %% ../nbs/00_data.ipynb #c008
 def _default_data_root() -> Path:
     "`$ADVANTI_DATA`, else the `data/` folder of the source checkout holding this package, else `./data`."
     if "ADVANTI_DATA" in os.environ: return Path(os.environ["ADVANTI_DATA"])
@@ -27,7 +38,7 @@ def _default_data_root() -> Path:
 
 DATA_ROOT = _default_data_root()
 
-# %% ../nbs/00_data.ipynb #c008
+# %% ../nbs/00_data.ipynb #c011
 @dataclass
 class Split:
     "Images in [0, 1] and labels of one split; `clean_y`/`corrupted` are set where labels were corrupted."
@@ -37,7 +48,7 @@ class Split:
     corrupted: torch.Tensor|None = None # bool mask, True where y != clean_y by corruption
     def __len__(self): return len(self.y)
 
-# %% ../nbs/00_data.ipynb #c010
+# %% ../nbs/00_data.ipynb #c013
 @patch
 def subset(self: Split, index) -> Split:
     "The samples at `index`."
@@ -47,7 +58,7 @@ def subset(self: Split, index) -> Split:
 @patch
 def class_counts(self: Split, num_classes: int) -> torch.Tensor: return torch.bincount(self.y, minlength=num_classes)
 
-# %% ../nbs/00_data.ipynb #c013
+# %% ../nbs/00_data.ipynb #c016
 @dataclass
 class DataBundle:
     "The four splits of one dataset, with what a model and a report need to know about it."
@@ -62,7 +73,7 @@ class DataBundle:
     class_names: list = field(default_factory=list) # readable class names
     info: dict = field(default_factory=dict) # provenance: seed, noise, measured rates, sizes
 
-# %% ../nbs/00_data.ipynb #c015
+# %% ../nbs/00_data.ipynb #c018
 @patch(as_prop=True)
 def input_shape(self: DataBundle) -> tuple: return tuple(self.train.x.shape[1:])
 
@@ -71,10 +82,10 @@ def __repr__(self: DataBundle):
     sizes = ", ".join(f"{k}={len(getattr(self, k))}" for k in ("train", "val", "meta", "test"))
     return f"DataBundle({self.name!r}, C={self.num_classes}, input={self.input_shape}, {sizes})"
 
-# %% ../nbs/00_data.ipynb #c018
+# %% ../nbs/00_data.ipynb #c021
 def _generator(seed: int) -> torch.Generator: return torch.Generator().manual_seed(int(seed))
 
-# %% ../nbs/00_data.ipynb #c021
+# %% ../nbs/00_data.ipynb #c024
 def stratified_take(y: torch.Tensor, # labels (N,)
                     per_class: int|float, # an int count per class, or a fraction of each class
                     seed: int, # random seed
@@ -90,10 +101,10 @@ def stratified_take(y: torch.Tensor, # labels (N,)
     rest = torch.ones(len(y), dtype=torch.bool); rest[taken] = False
     return taken, torch.nonzero(rest).flatten()
 
-# %% ../nbs/00_data.ipynb #c026
+# %% ../nbs/00_data.ipynb #c029
 NOISE_KINDS = ("symmetric", "pair", "flip1", "flip2")
 
-# %% ../nbs/00_data.ipynb #c028
+# %% ../nbs/00_data.ipynb #c031
 @dataclass
 class NoisyLabels:
     "Result of `add_label_noise`."
@@ -102,7 +113,7 @@ class NoisyLabels:
     rate: float # measured fraction of corrupted samples
     def __iter__(self): return iter((self.y, self.corrupted))
 
-# %% ../nbs/00_data.ipynb #c031
+# %% ../nbs/00_data.ipynb #c034
 def check_labels(y: torch.Tensor, # labels
                  num_classes: int, # number of classes C: every label must lie in [0, C)
                  size: int|None=None, # when given, `y` must have shape (size,)
@@ -113,7 +124,7 @@ def check_labels(y: torch.Tensor, # labels
     if y.numel() and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
 
-# %% ../nbs/00_data.ipynb #c035
+# %% ../nbs/00_data.ipynb #c038
 def _check_noise_args(rate: float, kind: str, num_classes: int):
     "ValueError for an unknown `kind`, a `rate` outside [0, 1) or too few classes for `kind`."
     if kind not in NOISE_KINDS: raise ValueError(f"unknown noise kind {kind!r}; valid: {NOISE_KINDS}")
@@ -121,7 +132,7 @@ def _check_noise_args(rate: float, kind: str, num_classes: int):
     if num_classes < (3 if kind == "flip2" else 2):
         raise ValueError(f"{kind!r} noise needs more than {num_classes} classes")
 
-# %% ../nbs/00_data.ipynb #c038
+# %% ../nbs/00_data.ipynb #c041
 def _class_noise(kind: str, # one of NOISE_KINDS
                  c: int, # the true class
                  n: int, # how many labels of class c to corrupt
@@ -136,7 +147,7 @@ def _class_noise(kind: str, # one of NOISE_KINDS
     if kind == "flip1": return targets_of_class[0].repeat(n)
     return targets_of_class[torch.arange(n) % 2]
 
-# %% ../nbs/00_data.ipynb #c041
+# %% ../nbs/00_data.ipynb #c044
 def add_label_noise(y: torch.Tensor, # clean labels (N,)
                     rate: float, # fraction of each class to corrupt, in [0, 1)
                     kind: str, # one of NOISE_KINDS
@@ -154,7 +165,7 @@ def add_label_noise(y: torch.Tensor, # clean labels (N,)
         noisy[chosen] = _class_noise(kind, c, len(chosen), num_classes, g); corrupted[chosen] = True
     return NoisyLabels(noisy, corrupted, int(corrupted.sum()) / len(y) if len(y) else 0.0)
 
-# %% ../nbs/00_data.ipynb #c047
+# %% ../nbs/00_data.ipynb #c050
 def long_tail_counts(n_max: int, # size of the head class
                      imbalance_factor: float, # IF = n_max / n_min, >= 1
                      num_classes: int, # number of classes C
@@ -167,7 +178,7 @@ def long_tail_counts(n_max: int, # size of the head class
         raise ValueError(f"a long tail needs num_classes >= 2, got {num_classes!r}")
     return [int(np.floor(n_max * imbalance_factor ** (-c / (num_classes - 1)) + 1e-9)) for c in range(num_classes)]
 
-# %% ../nbs/00_data.ipynb #c050
+# %% ../nbs/00_data.ipynb #c053
 def long_tail_indices(y: torch.Tensor, # labels (N,)
                       imbalance_factor: float, # IF = max/min
                       num_classes: int, # number of classes C
@@ -181,7 +192,7 @@ def long_tail_indices(y: torch.Tensor, # labels (N,)
         kept.append(idx[torch.randperm(len(idx), generator=g)[:k]])
     return torch.sort(torch.cat(kept)).values
 
-# %% ../nbs/00_data.ipynb #c055
+# %% ../nbs/00_data.ipynb #c058
 def _check_bundle_args(test: tuple|float, val_fraction: float, noise: str|None, noise_rate: float):
     "ValueError for an unknown noise kind, a rate without a kind, a bad `val_fraction` or a bad `test`."
     if noise is not None and noise not in NOISE_KINDS:
@@ -192,7 +203,7 @@ def _check_bundle_args(test: tuple|float, val_fraction: float, noise: str|None, 
     if not (isinstance(test, tuple) and len(test) == 2) and not (isinstance(test, float) and 0 < test < 1):
         raise ValueError(f"test must be a fraction in (0, 1) or a pair (x_test, y_test), got {test!r}")
 
-# %% ../nbs/00_data.ipynb #c058
+# %% ../nbs/00_data.ipynb #c061
 def _split_pool(pool: Split, # the labelled pool
                 test: tuple|float, # (x_test, y_test), or a stratified fraction of the pool
                 meta_per_class: int, # clean meta samples per class
@@ -209,7 +220,7 @@ def _split_pool(pool: Split, # the labelled pool
     val_idx, train_idx = stratified_take(pool.y, float(val_fraction), seed + 2)
     return pool.subset(train_idx), pool.subset(val_idx), meta, test_split
 
-# %% ../nbs/00_data.ipynb #c061
+# %% ../nbs/00_data.ipynb #c064
 def _noisy_split(train: Split, # a clean split
                  rate: float, kind: str, num_classes: int, seed: int, # passed on to `add_label_noise`
                 ) -> tuple[Split, float]: # the corrupted split and the measured noise rate
@@ -217,7 +228,7 @@ def _noisy_split(train: Split, # a clean split
     noisy = add_label_noise(train.y, rate, kind, num_classes, seed)
     return Split(train.x, noisy.y, train.y, noisy.corrupted), noisy.rate
 
-# %% ../nbs/00_data.ipynb #c063
+# %% ../nbs/00_data.ipynb #c066
 def make_bundle(name: str, # dataset name
                 x: torch.Tensor, # pool of images in [0, 1]
                 y: torch.Tensor, # pool labels
@@ -246,7 +257,7 @@ def make_bundle(name: str, # dataset name
     return DataBundle(name, num_classes, train, val, meta, test_split, tuple(mean), tuple(std),
                       list(class_names or [str(c) for c in range(num_classes)]), info)
 
-# %% ../nbs/00_data.ipynb #c069
+# %% ../nbs/00_data.ipynb #c072
 def load_digits_bundle(seed: int=0, # seed of every split and corruption
                        **kwargs, # passed on to `make_bundle` (noise, noise_rate, imbalance_factor, meta_per_class, ...)
                       ) -> DataBundle:
@@ -257,11 +268,11 @@ def load_digits_bundle(seed: int=0, # seed of every split and corruption
     y = torch.tensor(digits.target, dtype=torch.int64)
     return make_bundle("digits", x, y, 10, seed=seed, mean=(float(x.mean()),), std=(float(x.std()),), **kwargs)
 
-# %% ../nbs/00_data.ipynb #c078
+# %% ../nbs/00_data.ipynb #c081
 CIFAR = {"cifar10": ("CIFAR10", "cifar-10-batches-py", (0.4914, 0.4822, 0.4465), (0.2471, 0.2435, 0.2616)),
          "cifar100": ("CIFAR100", "cifar-100-python", (0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762))}
 
-# %% ../nbs/00_data.ipynb #c080
+# %% ../nbs/00_data.ipynb #c083
 def _cifar_class(name: str, # "cifar10" or "cifar100"
                  check: bool, # verify md5 checksums; False only checks that the files exist
                 ) -> type:
@@ -277,7 +288,7 @@ def _cifar_class(name: str, # "cifar10" or "cifar100"
             super()._load_meta()
     return Dataset
 
-# %% ../nbs/00_data.ipynb #c083
+# %% ../nbs/00_data.ipynb #c086
 def load_cifar_arrays(name: str, # "cifar10" or "cifar100"
                       root: str|Path=DATA_ROOT, # folder holding torchvision's extracted archive
                       download: bool=False, # download when missing (needs internet)
@@ -295,7 +306,7 @@ def load_cifar_arrays(name: str, # "cifar10" or "cifar100"
     return (to_tensor(train), torch.tensor(train.targets), to_tensor(test), torch.tensor(test.targets),
             list(train.classes))
 
-# %% ../nbs/00_data.ipynb #c087
+# %% ../nbs/00_data.ipynb #c090
 def load_cifar_bundle(name: str="cifar10", # "cifar10" or "cifar100"
                       seed: int=0, # seed of every split and corruption
                       root: str|Path=DATA_ROOT, # dataset folder
@@ -311,7 +322,7 @@ def load_cifar_bundle(name: str="cifar10", # "cifar10" or "cifar100"
     return make_bundle(name, x, y, len(classes), seed=seed, test=(x_test, y_test), meta_per_class=meta_per_class,
                        val_fraction=val_fraction, mean=mean, std=std, class_names=classes, **kwargs)
 
-# %% ../nbs/00_data.ipynb #c089
+# %% ../nbs/00_data.ipynb #c092
 def gaussian_mixture(n: int, # number of samples
                      dim: int, # dimension d
                      eta: float, # mean offset: class means are +eta*1 and -eta*1
@@ -331,7 +342,7 @@ def gaussian_mixture(n: int, # number of samples
     x = sign[:, None] * eta + std[:, None] * torch.randn(n, dim, generator=g)
     return x.float(), y
 
-# %% ../nbs/00_data.ipynb #c094
+# %% ../nbs/00_data.ipynb #c097
 def gaussian_bundle(n_train: int, # training samples
                     dim: int, eta: float, sigma_minus: float, # see gaussian_mixture
                     K: float=1.0, prior_plus: float=0.5, # see gaussian_mixture
@@ -347,7 +358,7 @@ def gaussian_bundle(n_train: int, # training samples
     return DataBundle("gaussian", 2, train, val, meta, test, mean=(0.0,), std=(1.0,), class_names=["-1", "+1"],
                       info=info)
 
-# %% ../nbs/00_data.ipynb #c098
+# %% ../nbs/00_data.ipynb #c101
 DATASETS = ("digits", "cifar10", "cifar100")
 
 def load_bundle(name: str="digits", # one of DATASETS
@@ -358,7 +369,7 @@ def load_bundle(name: str="digits", # one of DATASETS
     if name in CIFAR: return load_cifar_bundle(name, **kwargs)
     raise ValueError(f"unknown dataset {name!r}; valid: {DATASETS}")
 
-# %% ../nbs/00_data.ipynb #c103
+# %% ../nbs/00_data.ipynb #c106
 def iterations_per_epoch(n: int, # training samples
                          batch_size: int, # batch size
                         ) -> int: # batches in one epoch of the trainer
