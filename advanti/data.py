@@ -12,11 +12,23 @@ import torch
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'NOISE_KINDS', 'CIFAR', 'DATASETS', 'Split', 'DataBundle', 'stratified_take', 'NoisyLabels',
-           'add_label_noise', 'long_tail_counts', 'long_tail_indices', 'make_bundle', 'load_digits_bundle',
-           'load_cifar_arrays', 'load_cifar_bundle', 'gaussian_mixture', 'gaussian_bundle', 'load_bundle',
-           'iterations_per_epoch']
+           'check_labels', 'add_label_noise', 'long_tail_counts', 'long_tail_indices', 'make_bundle',
+           'load_digits_bundle', 'load_cifar_arrays', 'load_cifar_bundle', 'gaussian_mixture', 'gaussian_bundle',
+           'load_bundle', 'iterations_per_epoch']
 
 # %% ../nbs/00_data.ipynb #c005
+def patch(f=None, # the function to add; omitted when called with options: `@patch(as_prop=True)`
+          *, as_prop: bool=False, # add it as a read-only property
+         ):
+    "Add `f` to the class of its first parameter's annotation (fastcore's `@patch`, without fastcore)."
+    if f is None: return lambda f: patch(f, as_prop=as_prop)
+    cls = next(iter(f.__annotations__.values()))
+    if isinstance(cls, str): cls = eval(cls, f.__globals__)
+    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
+    setattr(cls, f.__name__, property(f) if as_prop else f)
+    return f
+
+# %% ../nbs/00_data.ipynb #c008
 def _default_data_root() -> Path:
     "`$ADVANTI_DATA`, else the `data/` folder of the source checkout holding this package, else `./data`."
     if "ADVANTI_DATA" in os.environ: return Path(os.environ["ADVANTI_DATA"])
@@ -26,6 +38,7 @@ def _default_data_root() -> Path:
 
 DATA_ROOT = _default_data_root()
 
+# %% ../nbs/00_data.ipynb #c011
 @dataclass
 class Split:
     "Images in [0, 1] and labels of one split; `clean_y`/`corrupted` are set where labels were corrupted."
@@ -34,12 +47,18 @@ class Split:
     clean_y: torch.Tensor|None = None # true labels where `y` may be noisy
     corrupted: torch.Tensor|None = None # bool mask, True where y != clean_y by corruption
     def __len__(self): return len(self.y)
-    def subset(self, index) -> Split:
-        "The samples at `index`."
-        pick = lambda t: None if t is None else t[index]
-        return Split(self.x[index], self.y[index], pick(self.clean_y), pick(self.corrupted))
-    def class_counts(self, num_classes: int) -> torch.Tensor: return torch.bincount(self.y, minlength=num_classes)
 
+# %% ../nbs/00_data.ipynb #c013
+@patch
+def subset(self: Split, index) -> Split:
+    "The samples at `index`."
+    pick = lambda t: None if t is None else t[index]
+    return Split(self.x[index], self.y[index], pick(self.clean_y), pick(self.corrupted))
+
+@patch
+def class_counts(self: Split, num_classes: int) -> torch.Tensor: return torch.bincount(self.y, minlength=num_classes)
+
+# %% ../nbs/00_data.ipynb #c016
 @dataclass
 class DataBundle:
     "The four splits of one dataset, with what a model and a report need to know about it."
@@ -53,15 +72,20 @@ class DataBundle:
     std: tuple = (0.25,) # per-channel std for the model's normalisation layer
     class_names: list = field(default_factory=list) # readable class names
     info: dict = field(default_factory=dict) # provenance: seed, noise, measured rates, sizes
-    @property
-    def input_shape(self) -> tuple: return tuple(self.train.x.shape[1:])
-    def __repr__(self):
-        sizes = ", ".join(f"{k}={len(getattr(self, k))}" for k in ("train", "val", "meta", "test"))
-        return f"DataBundle({self.name!r}, C={self.num_classes}, input={self.input_shape}, {sizes})"
 
-# %% ../nbs/00_data.ipynb #c007
+# %% ../nbs/00_data.ipynb #c018
+@patch(as_prop=True)
+def input_shape(self: DataBundle) -> tuple: return tuple(self.train.x.shape[1:])
+
+@patch
+def __repr__(self: DataBundle):
+    sizes = ", ".join(f"{k}={len(getattr(self, k))}" for k in ("train", "val", "meta", "test"))
+    return f"DataBundle({self.name!r}, C={self.num_classes}, input={self.input_shape}, {sizes})"
+
+# %% ../nbs/00_data.ipynb #c021
 def _generator(seed: int) -> torch.Generator: return torch.Generator().manual_seed(int(seed))
 
+# %% ../nbs/00_data.ipynb #c024
 def stratified_take(y: torch.Tensor, # labels (N,)
                     per_class: int|float, # an int count per class, or a fraction of each class
                     seed: int, # random seed
@@ -77,9 +101,10 @@ def stratified_take(y: torch.Tensor, # labels (N,)
     rest = torch.ones(len(y), dtype=torch.bool); rest[taken] = False
     return taken, torch.nonzero(rest).flatten()
 
-# %% ../nbs/00_data.ipynb #c011
+# %% ../nbs/00_data.ipynb #c029
 NOISE_KINDS = ("symmetric", "pair", "flip1", "flip2")
 
+# %% ../nbs/00_data.ipynb #c031
 @dataclass
 class NoisyLabels:
     "Result of `add_label_noise`."
@@ -88,6 +113,41 @@ class NoisyLabels:
     rate: float # measured fraction of corrupted samples
     def __iter__(self): return iter((self.y, self.corrupted))
 
+# %% ../nbs/00_data.ipynb #c034
+def check_labels(y: torch.Tensor, # labels
+                 num_classes: int, # number of classes C: every label must lie in [0, C)
+                 size: int|None=None, # when given, `y` must have shape (size,)
+                ):
+    "Raise a ValueError unless every label lies in [0, num_classes) and, when `size` is given, `y` is (size,)."
+    if size is not None and (y.dim() != 1 or y.shape[0] != size):
+        raise ValueError(f"y has shape {tuple(y.shape)}, expected ({size},)")
+    if y.numel() and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
+
+# %% ../nbs/00_data.ipynb #c038
+def _check_noise_args(rate: float, kind: str, num_classes: int):
+    "ValueError for an unknown `kind`, a `rate` outside [0, 1) or too few classes for `kind`."
+    if kind not in NOISE_KINDS: raise ValueError(f"unknown noise kind {kind!r}; valid: {NOISE_KINDS}")
+    if not 0 <= rate < 1: raise ValueError(f"noise rate must be in [0, 1), got {rate!r}")
+    if num_classes < (3 if kind == "flip2" else 2):
+        raise ValueError(f"{kind!r} noise needs more than {num_classes} classes")
+
+# %% ../nbs/00_data.ipynb #c041
+def _class_noise(kind: str, # one of NOISE_KINDS
+                 c: int, # the true class
+                 n: int, # how many labels of class c to corrupt
+                 num_classes: int, # number of classes C
+                 g: torch.Generator, # the generator of `add_label_noise`, advanced in its order
+                ) -> torch.Tensor: # n new labels, all different from c
+    "New labels for `n` corrupted samples of class `c` under the convention `kind`."
+    others = torch.tensor([k for k in range(num_classes) if k != c])
+    targets_of_class = others[torch.randperm(len(others), generator=g)[:2]]
+    if kind == "symmetric": return others[torch.randint(len(others), (n,), generator=g)]
+    if kind == "pair": return torch.full((n,), (c + 1) % num_classes)
+    if kind == "flip1": return targets_of_class[0].repeat(n)
+    return targets_of_class[torch.arange(n) % 2]
+
+# %% ../nbs/00_data.ipynb #c044
 def add_label_noise(y: torch.Tensor, # clean labels (N,)
                     rate: float, # fraction of each class to corrupt, in [0, 1)
                     kind: str, # one of NOISE_KINDS
@@ -95,26 +155,17 @@ def add_label_noise(y: torch.Tensor, # clean labels (N,)
                     seed: int=0, # random seed
                    ) -> NoisyLabels: # noisy labels, corruption mask and measured rate
     "Corrupt exactly round(rate * n_c) labels of every class c, by the convention `kind`."
-    if kind not in NOISE_KINDS: raise ValueError(f"unknown noise kind {kind!r}; valid: {NOISE_KINDS}")
-    if not 0 <= rate < 1: raise ValueError(f"noise rate must be in [0, 1), got {rate!r}")
-    if num_classes < (3 if kind == "flip2" else 2): raise ValueError(f"{kind!r} noise needs more than {num_classes} classes")
-    if len(y) and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
+    _check_noise_args(rate, kind, num_classes)
+    check_labels(y, num_classes)
     g, noisy = _generator(seed), y.clone()
     corrupted = torch.zeros(len(y), dtype=torch.bool)
     for c in range(num_classes):
         idx = torch.nonzero(y == c).flatten()
         chosen = idx[torch.randperm(len(idx), generator=g)[:int(round(rate * len(idx)))]]
-        others = torch.tensor([k for k in range(num_classes) if k != c])
-        targets_of_class = others[torch.randperm(len(others), generator=g)[:2]]
-        if kind == "symmetric": new = others[torch.randint(len(others), (len(chosen),), generator=g)]
-        elif kind == "pair": new = torch.full((len(chosen),), (c + 1) % num_classes)
-        elif kind == "flip1": new = targets_of_class[0].repeat(len(chosen))
-        else: new = targets_of_class[torch.arange(len(chosen)) % 2]
-        noisy[chosen] = new; corrupted[chosen] = True
+        noisy[chosen] = _class_noise(kind, c, len(chosen), num_classes, g); corrupted[chosen] = True
     return NoisyLabels(noisy, corrupted, int(corrupted.sum()) / len(y) if len(y) else 0.0)
 
-# %% ../nbs/00_data.ipynb #c016
+# %% ../nbs/00_data.ipynb #c050
 def long_tail_counts(n_max: int, # size of the head class
                      imbalance_factor: float, # IF = n_max / n_min, >= 1
                      num_classes: int, # number of classes C
@@ -123,9 +174,11 @@ def long_tail_counts(n_max: int, # size of the head class
     if not (isinstance(imbalance_factor, (int, float)) and math.isfinite(imbalance_factor) and imbalance_factor >= 1):
         raise ValueError(f"imbalance factor must be a finite number >= 1 (max/min), got {imbalance_factor!r}")
     if not (isinstance(n_max, int) and n_max >= 1): raise ValueError(f"n_max must be a positive int, got {n_max!r}")
-    if not (isinstance(num_classes, int) and num_classes >= 2): raise ValueError(f"a long tail needs num_classes >= 2, got {num_classes!r}")
+    if not (isinstance(num_classes, int) and num_classes >= 2):
+        raise ValueError(f"a long tail needs num_classes >= 2, got {num_classes!r}")
     return [int(np.floor(n_max * imbalance_factor ** (-c / (num_classes - 1)) + 1e-9)) for c in range(num_classes)]
 
+# %% ../nbs/00_data.ipynb #c053
 def long_tail_indices(y: torch.Tensor, # labels (N,)
                       imbalance_factor: float, # IF = max/min
                       num_classes: int, # number of classes C
@@ -139,7 +192,43 @@ def long_tail_indices(y: torch.Tensor, # labels (N,)
         kept.append(idx[torch.randperm(len(idx), generator=g)[:k]])
     return torch.sort(torch.cat(kept)).values
 
-# %% ../nbs/00_data.ipynb #c020
+# %% ../nbs/00_data.ipynb #c058
+def _check_bundle_args(test: tuple|float, val_fraction: float, noise: str|None, noise_rate: float):
+    "ValueError for an unknown noise kind, a rate without a kind, a bad `val_fraction` or a bad `test`."
+    if noise is not None and noise not in NOISE_KINDS:
+        raise ValueError(f"unknown noise kind {noise!r}; valid: {NOISE_KINDS}")
+    if noise is None and noise_rate: raise ValueError(f"noise_rate={noise_rate!r} given without a noise kind")
+    if isinstance(val_fraction, bool) or not (isinstance(val_fraction, (int, float)) and 0 <= val_fraction < 1):
+        raise ValueError(f"val_fraction is a fraction of each class in [0, 1), got {val_fraction!r}")
+    if not (isinstance(test, tuple) and len(test) == 2) and not (isinstance(test, float) and 0 < test < 1):
+        raise ValueError(f"test must be a fraction in (0, 1) or a pair (x_test, y_test), got {test!r}")
+
+# %% ../nbs/00_data.ipynb #c061
+def _split_pool(pool: Split, # the labelled pool
+                test: tuple|float, # (x_test, y_test), or a stratified fraction of the pool
+                meta_per_class: int, # clean meta samples per class
+                val_fraction: float, # fraction of each class kept for validation
+                seed: int, # seed of the splits
+               ) -> tuple: # (train, val, meta, test) Splits
+    "Take the test split (unless given), the meta split, then the validation split; the rest is for training."
+    if isinstance(test, float):
+        test_idx, rest_idx = stratified_take(pool.y, test, seed)
+        test_split, pool = pool.subset(test_idx), pool.subset(rest_idx)
+    else: test_split = Split(*test)
+    meta_idx, rest_idx = stratified_take(pool.y, meta_per_class, seed + 1)
+    meta, pool = pool.subset(meta_idx), pool.subset(rest_idx)
+    val_idx, train_idx = stratified_take(pool.y, float(val_fraction), seed + 2)
+    return pool.subset(train_idx), pool.subset(val_idx), meta, test_split
+
+# %% ../nbs/00_data.ipynb #c064
+def _noisy_split(train: Split, # a clean split
+                 rate: float, kind: str, num_classes: int, seed: int, # passed on to `add_label_noise`
+                ) -> tuple[Split, float]: # the corrupted split and the measured noise rate
+    "`train` with its labels corrupted by `add_label_noise`, and the measured rate."
+    noisy = add_label_noise(train.y, rate, kind, num_classes, seed)
+    return Split(train.x, noisy.y, train.y, noisy.corrupted), noisy.rate
+
+# %% ../nbs/00_data.ipynb #c066
 def make_bundle(name: str, # dataset name
                 x: torch.Tensor, # pool of images in [0, 1]
                 y: torch.Tensor, # pool labels
@@ -156,33 +245,19 @@ def make_bundle(name: str, # dataset name
                 class_names: list|None=None, # readable class names
                ) -> DataBundle:
     "Split a labelled pool into train/val/meta/test and corrupt the training split as asked."
-    if noise is not None and noise not in NOISE_KINDS: raise ValueError(f"unknown noise kind {noise!r}; valid: {NOISE_KINDS}")
-    if noise is None and noise_rate: raise ValueError(f"noise_rate={noise_rate!r} given without a noise kind")
-    if isinstance(val_fraction, bool) or not (isinstance(val_fraction, (int, float)) and 0 <= val_fraction < 1):
-        raise ValueError(f"val_fraction is a fraction of each class in [0, 1), got {val_fraction!r}")
-    if not (isinstance(test, tuple) and len(test) == 2) and not (isinstance(test, float) and 0 < test < 1):
-        raise ValueError(f"test must be a fraction in (0, 1) or a pair (x_test, y_test), got {test!r}")
-    pool = Split(x, y)
-    if isinstance(test, float):
-        test_idx, rest_idx = stratified_take(y, test, seed)
-        test_split, pool = pool.subset(test_idx), pool.subset(rest_idx)
-    else: test_split = Split(*test)
-    meta_idx, rest_idx = stratified_take(pool.y, meta_per_class, seed + 1)
-    meta, pool = pool.subset(meta_idx), pool.subset(rest_idx)
-    val_idx, train_idx = stratified_take(pool.y, float(val_fraction), seed + 2)
-    val, train = pool.subset(val_idx), pool.subset(train_idx)
-    if imbalance_factor is not None: train = train.subset(long_tail_indices(train.y, imbalance_factor, num_classes, seed + 3))
-    info = dict(seed=seed, imbalance_factor=imbalance_factor, noise=noise, noise_rate=noise_rate, measured_noise_rate=0.0)
-    if noise is not None:
-        noisy = add_label_noise(train.y, noise_rate, noise, num_classes, seed + 4)
-        train = Split(train.x, noisy.y, train.y, noisy.corrupted)
-        info["measured_noise_rate"] = noisy.rate
-    info.update(sizes={k: len(s) for k, s in dict(train=train, val=val, meta=meta, test=test_split).items()},
+    _check_bundle_args(test, val_fraction, noise, noise_rate)
+    train, val, meta, test_split = _split_pool(Split(x, y), test, meta_per_class, val_fraction, seed)
+    if imbalance_factor is not None:
+        train = train.subset(long_tail_indices(train.y, imbalance_factor, num_classes, seed + 3))
+    train, rate = (train, 0.0) if noise is None else _noisy_split(train, noise_rate, noise, num_classes, seed + 4)
+    info = dict(seed=seed, imbalance_factor=imbalance_factor, noise=noise, noise_rate=noise_rate,
+                measured_noise_rate=rate,
+                sizes={k: len(s) for k, s in dict(train=train, val=val, meta=meta, test=test_split).items()},
                 train_class_counts=torch.bincount(train.y, minlength=num_classes).tolist())
     return DataBundle(name, num_classes, train, val, meta, test_split, tuple(mean), tuple(std),
                       list(class_names or [str(c) for c in range(num_classes)]), info)
 
-# %% ../nbs/00_data.ipynb #c022
+# %% ../nbs/00_data.ipynb #c072
 def load_digits_bundle(seed: int=0, # seed of every split and corruption
                        **kwargs, # passed on to `make_bundle` (noise, noise_rate, imbalance_factor, meta_per_class, ...)
                       ) -> DataBundle:
@@ -193,20 +268,17 @@ def load_digits_bundle(seed: int=0, # seed of every split and corruption
     y = torch.tensor(digits.target, dtype=torch.int64)
     return make_bundle("digits", x, y, 10, seed=seed, mean=(float(x.mean()),), std=(float(x.std()),), **kwargs)
 
-# %% ../nbs/00_data.ipynb #c029
+# %% ../nbs/00_data.ipynb #c081
 CIFAR = {"cifar10": ("CIFAR10", "cifar-10-batches-py", (0.4914, 0.4822, 0.4465), (0.2471, 0.2435, 0.2616)),
          "cifar100": ("CIFAR100", "cifar-100-python", (0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762))}
 
-def load_cifar_arrays(name: str, # "cifar10" or "cifar100"
-                      root: str|Path=DATA_ROOT, # folder holding torchvision's extracted archive
-                      download: bool=False, # download when missing (needs internet)
-                      check: bool=True, # verify torchvision's md5 checksums
-                     ) -> tuple: # (x_train, y_train, x_test, y_test, class_names), images float32 in [0, 1]
-    "CIFAR-10/100 as tensors (N, 3, 32, 32) in [0, 1], through torchvision."
-    if name not in CIFAR: raise ValueError(f"unknown CIFAR dataset {name!r}; valid: {tuple(CIFAR)}")
+# %% ../nbs/00_data.ipynb #c083
+def _cifar_class(name: str, # "cifar10" or "cifar100"
+                 check: bool, # verify md5 checksums; False only checks that the files exist
+                ) -> type:
+    "torchvision's dataset class for CIFAR `name`, with the checksum test optional."
     import torchvision.datasets as tvd
-    cls_name, folder, _, _ = CIFAR[name]
-    base = getattr(tvd, cls_name)
+    base = getattr(tvd, CIFAR[name][0])
     class Dataset(base):
         def _check_integrity(self):
             if check: return super()._check_integrity()
@@ -214,15 +286,27 @@ def load_cifar_arrays(name: str, # "cifar10" or "cifar100"
         def _load_meta(self):
             if not check: self.meta = dict(self.meta, md5=None)  # existence only
             super()._load_meta()
-    root = Path(root)
+    return Dataset
+
+# %% ../nbs/00_data.ipynb #c086
+def load_cifar_arrays(name: str, # "cifar10" or "cifar100"
+                      root: str|Path=DATA_ROOT, # folder holding torchvision's extracted archive
+                      download: bool=False, # download when missing (needs internet)
+                      check: bool=True, # verify torchvision's md5 checksums
+                     ) -> tuple: # (x_train, y_train, x_test, y_test, class_names), images float32 in [0, 1]
+    "CIFAR-10/100 as tensors (N, 3, 32, 32) in [0, 1], through torchvision."
+    if name not in CIFAR: raise ValueError(f"unknown CIFAR dataset {name!r}; valid: {tuple(CIFAR)}")
+    Dataset, folder, root = _cifar_class(name, check), CIFAR[name][1], Path(root)
     try: train, test = (Dataset(str(root), train=t, download=download) for t in (True, False))
     except RuntimeError as e:
         raise FileNotFoundError(f"{name}: no valid archive in {root / folder} ({e}). Download it once with "
-                                f"load_cifar_arrays({name!r}, root={str(root)!r}, download=True), or copy torchvision's "
-                                f"extracted '{folder}' folder there.") from None
+                                f"load_cifar_arrays({name!r}, root={str(root)!r}, download=True), "
+                                f"or copy torchvision's extracted '{folder}' folder there.") from None
     to_tensor = lambda d: torch.tensor(d.data, dtype=torch.float32).permute(0, 3, 1, 2).div(255.0)
-    return to_tensor(train), torch.tensor(train.targets), to_tensor(test), torch.tensor(test.targets), list(train.classes)
+    return (to_tensor(train), torch.tensor(train.targets), to_tensor(test), torch.tensor(test.targets),
+            list(train.classes))
 
+# %% ../nbs/00_data.ipynb #c090
 def load_cifar_bundle(name: str="cifar10", # "cifar10" or "cifar100"
                       seed: int=0, # seed of every split and corruption
                       root: str|Path=DATA_ROOT, # dataset folder
@@ -238,7 +322,7 @@ def load_cifar_bundle(name: str="cifar10", # "cifar10" or "cifar100"
     return make_bundle(name, x, y, len(classes), seed=seed, test=(x_test, y_test), meta_per_class=meta_per_class,
                        val_fraction=val_fraction, mean=mean, std=std, class_names=classes, **kwargs)
 
-# %% ../nbs/00_data.ipynb #c032
+# %% ../nbs/00_data.ipynb #c092
 def gaussian_mixture(n: int, # number of samples
                      dim: int, # dimension d
                      eta: float, # mean offset: class means are +eta*1 and -eta*1
@@ -249,7 +333,8 @@ def gaussian_mixture(n: int, # number of samples
                     ) -> tuple[torch.Tensor, torch.Tensor]: # x (n, dim) float32, y (n,) int64 with 1 for class +1
     "Sample the binary Gaussian mixture of Xu et al. (2021)."
     if not 0 < prior_plus < 1: raise ValueError(f"prior_plus must be in (0, 1), got {prior_plus!r}")
-    if K <= 0 or sigma_minus <= 0: raise ValueError(f"K and sigma_minus must be positive, got K={K!r}, sigma_minus={sigma_minus!r}")
+    if K <= 0 or sigma_minus <= 0:
+        raise ValueError(f"K and sigma_minus must be positive, got K={K!r}, sigma_minus={sigma_minus!r}")
     g = _generator(seed)
     y = (torch.rand(n, generator=g) < prior_plus).long()
     sign = 2.0 * y - 1.0
@@ -257,8 +342,10 @@ def gaussian_mixture(n: int, # number of samples
     x = sign[:, None] * eta + std[:, None] * torch.randn(n, dim, generator=g)
     return x.float(), y
 
+# %% ../nbs/00_data.ipynb #c097
 def gaussian_bundle(n_train: int, # training samples
-                    dim: int, eta: float, sigma_minus: float, K: float=1.0, prior_plus: float=0.5, # see gaussian_mixture
+                    dim: int, eta: float, sigma_minus: float, # see gaussian_mixture
+                    K: float=1.0, prior_plus: float=0.5, # see gaussian_mixture
                     seed: int=0, # seed; the other splits use seed+1..3
                     n_eval: int=2000, # samples of each of val, meta and test
                     noise_rate: float=0.0, # fraction of each class flipped to the other class
@@ -267,12 +354,11 @@ def gaussian_bundle(n_train: int, # training samples
     train, val, meta, test = (Split(*gaussian_mixture(n, dim, eta, sigma_minus, K, prior_plus, seed + i))
                               for i, n in enumerate((n_train, n_eval, n_eval, n_eval)))
     info = dict(seed=seed, dim=dim, eta=eta, sigma_minus=sigma_minus, K=K, prior_plus=prior_plus, noise_rate=noise_rate)
-    if noise_rate:
-        noisy = add_label_noise(train.y, noise_rate, "pair", 2, seed + 4)
-        train = Split(train.x, noisy.y, train.y, noisy.corrupted); info["measured_noise_rate"] = noisy.rate
-    return DataBundle("gaussian", 2, train, val, meta, test, mean=(0.0,), std=(1.0,), class_names=["-1", "+1"], info=info)
+    if noise_rate: train, info["measured_noise_rate"] = _noisy_split(train, noise_rate, "pair", 2, seed + 4)
+    return DataBundle("gaussian", 2, train, val, meta, test, mean=(0.0,), std=(1.0,), class_names=["-1", "+1"],
+                      info=info)
 
-# %% ../nbs/00_data.ipynb #c036
+# %% ../nbs/00_data.ipynb #c101
 DATASETS = ("digits", "cifar10", "cifar100")
 
 def load_bundle(name: str="digits", # one of DATASETS
@@ -283,7 +369,7 @@ def load_bundle(name: str="digits", # one of DATASETS
     if name in CIFAR: return load_cifar_bundle(name, **kwargs)
     raise ValueError(f"unknown dataset {name!r}; valid: {DATASETS}")
 
-# %% ../nbs/00_data.ipynb #c039
+# %% ../nbs/00_data.ipynb #c106
 def iterations_per_epoch(n: int, # training samples
                          batch_size: int, # batch size
                         ) -> int: # batches in one epoch of the trainer

@@ -7,9 +7,10 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .data import patch
 
 # %% auto #0
-__all__ = ['MODELS', 'Normalize', 'SmallCNN', 'PreActBlock', 'PreActResNet18', 'BasicBlock', 'ResNet32', 'LinearClassifier',
+__all__ = ['MODELS', 'Normalize', 'SmallCNN', 'PreActBlock', 'BasicBlock', 'PreActResNet18', 'ResNet32', 'LinearClassifier',
            'LegacyInput', 'make_model']
 
 # %% ../nbs/01_models.ipynb #c005
@@ -21,11 +22,14 @@ class Normalize(nn.Module):
         super().__init__()
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1))
         self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1))
-    def forward(self, x):
-        shape = (1, -1) + (1,) * (x.dim() - 2)
-        return (x - self.mean.view(shape)) / self.std.view(shape)
 
-# %% ../nbs/01_models.ipynb #c008
+# %% ../nbs/01_models.ipynb #c007
+@patch
+def forward(self: Normalize, x):
+    shape = (1, -1) + (1,) * (x.dim() - 2)
+    return (x - self.mean.view(shape)) / self.std.view(shape)
+
+# %% ../nbs/01_models.ipynb #c011
 class SmallCNN(nn.Module):
     "Two conv blocks (conv-BN-ReLU x2, pooling) and an MLP head; works on 8x8 and 32x32 inputs."
     def __init__(self, in_channels: int=1, # image channels
@@ -39,22 +43,58 @@ class SmallCNN(nn.Module):
         self.features = nn.Sequential(*block(in_channels, width), *block(width, width), nn.MaxPool2d(2),
                                       *block(width, 2 * width), *block(2 * width, 2 * width), nn.AdaptiveAvgPool2d(2))
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(8 * width, 128), nn.ReLU(), nn.Linear(128, num_classes))
-    def forward(self, x): return self.head(self.features(self.normalize(x)))
 
-# %% ../nbs/01_models.ipynb #c012
+# %% ../nbs/01_models.ipynb #c013
+@patch
+def forward(self: SmallCNN, x): return self.head(self.features(self.normalize(x)))
+
+# %% ../nbs/01_models.ipynb #c017
 class PreActBlock(nn.Module):
     "Pre-activation basic block (He et al. 2016)."
     def __init__(self, in_planes: int, planes: int, stride: int=1):
         super().__init__()
         self.bn1, self.conv1 = nn.BatchNorm2d(in_planes), nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
         self.bn2, self.conv2 = nn.BatchNorm2d(planes), nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.shortcut = None if stride == 1 and in_planes == planes else nn.Conv2d(in_planes, planes, 1, stride, bias=False)
-    def forward(self, x):
-        out = F.relu(self.bn1(x))
-        shortcut = x if self.shortcut is None else self.shortcut(out)
-        out = self.conv1(out)
-        return self.conv2(F.relu(self.bn2(out))) + shortcut
+        self.shortcut = None if stride == 1 and in_planes == planes else \
+            nn.Conv2d(in_planes, planes, 1, stride, bias=False)
 
+# %% ../nbs/01_models.ipynb #c019
+@patch
+def forward(self: PreActBlock, x):
+    out = F.relu(self.bn1(x))
+    shortcut = x if self.shortcut is None else self.shortcut(out)
+    out = self.conv1(out)
+    return self.conv2(F.relu(self.bn2(out))) + shortcut
+
+# %% ../nbs/01_models.ipynb #c022
+class BasicBlock(nn.Module):
+    "Post-activation basic block with a projection shortcut when the shape changes."
+    def __init__(self, in_planes: int, planes: int, stride: int=1):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False), nn.BatchNorm2d(planes)
+        self.conv2, self.bn2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False), nn.BatchNorm2d(planes)
+        self.shortcut = nn.Sequential() if stride == 1 and in_planes == planes else \
+            nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+# %% ../nbs/01_models.ipynb #c024
+@patch
+def forward(self: BasicBlock, x):
+    out = F.relu(self.bn1(self.conv1(x)))
+    return F.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
+
+# %% ../nbs/01_models.ipynb #c027
+def _stages(block: type, # block class, called as block(in_planes, planes, stride)
+            in_planes: int, # channels entering the first stage
+            stages: tuple, # (planes, stride) of each stage
+            depth: int, # blocks per stage
+           ) -> nn.Sequential:
+    "Residual stages: the first block of each changes width and stride, the others keep them."
+    layers = []
+    for planes, stride in stages:
+        for i in range(depth): layers.append(block(in_planes, planes, stride if i == 0 else 1)); in_planes = planes
+    return nn.Sequential(*layers)
+
+# %% ../nbs/01_models.ipynb #c030
 class PreActResNet18(nn.Module):
     "PreAct-ResNet-18 for 32x32 images, normalising inside."
     def __init__(self, num_classes: int=10, # classes C
@@ -64,44 +104,35 @@ class PreActResNet18(nn.Module):
         super().__init__()
         self.normalize = Normalize(mean, std)
         self.conv1 = nn.Conv2d(in_channels, 64, 3, 1, 1, bias=False)
-        layers, in_planes = [], 64
-        for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
-            layers += [PreActBlock(in_planes, planes, stride), PreActBlock(planes, planes, 1)]; in_planes = planes
-        self.layers = nn.Sequential(*layers)
+        self.layers = _stages(PreActBlock, 64, ((64, 1), (128, 2), (256, 2), (512, 2)), 2)
         self.bn, self.linear = nn.BatchNorm2d(512), nn.Linear(512, num_classes)
-    def forward(self, x):
-        out = F.relu(self.bn(self.layers(self.conv1(self.normalize(x)))))
-        return self.linear(F.adaptive_avg_pool2d(out, 1).flatten(1))
 
-class BasicBlock(nn.Module):
-    "Post-activation basic block with a projection shortcut when the shape changes."
-    def __init__(self, in_planes: int, planes: int, stride: int=1):
-        super().__init__()
-        self.conv1, self.bn1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False), nn.BatchNorm2d(planes)
-        self.conv2, self.bn2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False), nn.BatchNorm2d(planes)
-        self.shortcut = nn.Sequential() if stride == 1 and in_planes == planes else \
-            nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        return F.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
+# %% ../nbs/01_models.ipynb #c032
+@patch
+def forward(self: PreActResNet18, x):
+    out = F.relu(self.bn(self.layers(self.conv1(self.normalize(x)))))
+    return self.linear(F.adaptive_avg_pool2d(out, 1).flatten(1))
 
+# %% ../nbs/01_models.ipynb #c035
 class ResNet32(nn.Module):
     "CIFAR ResNet-32 (3 stages of 5 blocks, 16/32/64 channels), normalising inside."
     def __init__(self, num_classes: int=10, # classes C
-                 mean: tuple=(0.4914, 0.4822, 0.4465), std: tuple=(0.2471, 0.2435, 0.2616), # dataset constants
+                 mean: tuple=(0.4914, 0.4822, 0.4465), # per-channel mean of the dataset (CIFAR-10's by default)
+                 std: tuple=(0.2471, 0.2435, 0.2616), # per-channel std of the dataset (CIFAR-10's by default)
                  in_channels: int=3, # image channels
                 ):
         super().__init__()
         self.normalize = Normalize(mean, std)
         self.stem = nn.Sequential(nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
-        layers, in_planes = [], 16
-        for planes, stride in ((16, 1), (32, 2), (64, 2)):
-            for i in range(5): layers.append(BasicBlock(in_planes, planes, stride if i == 0 else 1)); in_planes = planes
-        self.layers = nn.Sequential(*layers)
+        self.layers = _stages(BasicBlock, 16, ((16, 1), (32, 2), (64, 2)), 5)
         self.linear = nn.Linear(64, num_classes)
-    def forward(self, x): return self.linear(F.adaptive_avg_pool2d(self.layers(self.stem(self.normalize(x))), 1).flatten(1))
 
-# %% ../nbs/01_models.ipynb #c015
+# %% ../nbs/01_models.ipynb #c037
+@patch
+def forward(self: ResNet32, x):
+    return self.linear(F.adaptive_avg_pool2d(self.layers(self.stem(self.normalize(x))), 1).flatten(1))
+
+# %% ../nbs/01_models.ipynb #c041
 class LinearClassifier(nn.Module):
     "Logits W x + b for feature vectors (N, dim); no normalisation (inputs are not images)."
     def __init__(self, dim: int, # input dimension
@@ -111,7 +142,7 @@ class LinearClassifier(nn.Module):
         self.linear = nn.Linear(dim, num_classes)
     def forward(self, x): return self.linear(x.flatten(1))
 
-# %% ../nbs/01_models.ipynb #c018
+# %% ../nbs/01_models.ipynb #c044
 class LegacyInput(nn.Module):
     "Wrap a model (normalising inside) so it takes inputs already normalised by (mean, std), as the authors' code does."
     def __init__(self, model: nn.Module, # model taking pixel-space inputs
@@ -121,14 +152,20 @@ class LegacyInput(nn.Module):
         self.model = model
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1))
         self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1))
-    def to_normalised(self, x: torch.Tensor) -> torch.Tensor:
-        shape = (1, -1) + (1,) * (x.dim() - 2)
-        return (x - self.mean.view(shape).to(x.device)) / self.std.view(shape).to(x.device)
-    def forward(self, x_normalised):
-        shape = (1, -1) + (1,) * (x_normalised.dim() - 2)
-        return self.model(x_normalised * self.std.view(shape) + self.mean.view(shape))
 
-# %% ../nbs/01_models.ipynb #c021
+# %% ../nbs/01_models.ipynb #c046
+@patch
+def to_normalised(self: LegacyInput, x: torch.Tensor) -> torch.Tensor:
+    shape = (1, -1) + (1,) * (x.dim() - 2)
+    return (x - self.mean.view(shape).to(x.device)) / self.std.view(shape).to(x.device)
+
+# %% ../nbs/01_models.ipynb #c049
+@patch
+def forward(self: LegacyInput, x_normalised):
+    shape = (1, -1) + (1,) * (x_normalised.dim() - 2)
+    return self.model(x_normalised * self.std.view(shape) + self.mean.view(shape))
+
+# %% ../nbs/01_models.ipynb #c052
 MODELS = {"small_cnn": SmallCNN, "preact_resnet18": PreActResNet18, "resnet32": ResNet32}
 
 def make_model(name: str, # one of MODELS
