@@ -16,9 +16,10 @@ import torch.nn.functional as F
 __all__ = ['OBJECTIVES', 'NORMS', 'RANDOM_STARTS', 'ATTACK_SETTINGS', 'objective_values', 'signed_bounds', 'project',
            'random_init', 'preserve_modes', 'perturb', 'AttackSettings', 'attack_settings']
 
-# %% ../nbs/02_perturb.ipynb #o001
+# %% ../nbs/02_perturb.ipynb #o004
 OBJECTIVES = ("ce", "trades_kl")
 
+# %% ../nbs/02_perturb.ipynb #o001
 def objective_values(name: str, # "ce" or "trades_kl"
                      logits: torch.Tensor, # logits on the perturbed input, (B, C)
                      y: torch.Tensor, # labels, (B,)
