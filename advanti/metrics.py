@@ -35,6 +35,7 @@ class ClasswiseErrors:
         return dict(natural=self.natural.tolist(), boundary=self.boundary.tolist(), robust=self.robust.tolist(),
                     counts=self.counts.tolist(), attack=self.attack, summary=self.summary())
 
+# %% ../nbs/03_metrics.ipynb #e004
 def errors_from_predictions(y: torch.Tensor, # true labels (N,)
                             clean_pred: torch.Tensor, # predictions on clean inputs (N,)
                             attacked_pred: torch.Tensor, # predictions on attacked inputs (N,)
@@ -51,11 +52,14 @@ def errors_from_predictions(y: torch.Tensor, # true labels (N,)
     natural, robust = per_class(wrong_clean), per_class(wrong_attacked)
     return ClasswiseErrors(natural, robust - natural, robust, counts.long(), attack)
 
-# %% ../nbs/03_metrics.ipynb #c009
-def _check_eval(model: nn.Module):
+# %% ../nbs/03_metrics.ipynb #v000
+def _check_eval(model: nn.Module, # the model about to be evaluated
+               ):
+    "Raise unless every submodule of `model` is in eval mode."
     if any(m.training for m in model.modules()):
         raise ValueError("model is in training mode; call model.eval() before evaluating it")
 
+# %% ../nbs/03_metrics.ipynb #v005
 @torch.no_grad()
 def predict(model: nn.Module, # classifier in eval mode
             x: torch.Tensor, # inputs
@@ -67,6 +71,26 @@ def predict(model: nn.Module, # classifier in eval mode
     device = device or next(model.parameters()).device
     return torch.cat([model(x[i:i + batch_size].to(device)).argmax(1).cpu() for i in range(0, len(x), batch_size)])
 
+# %% ../nbs/03_metrics.ipynb #v008
+def _clean_and_attacked(model: nn.Module, # classifier in eval mode
+                        x: torch.Tensor, # clean inputs
+                        y: torch.Tensor, # labels
+                        eps: float, # l-inf bound of the attack
+                        batch_size: int, # evaluation batch size
+                        device, # device to run on
+                        generator: torch.Generator, # random source of the starts, shared by all batches
+                        **attack, # norm, steps, step_size, clip: passed on to `perturb`
+                       ) -> tuple[torch.Tensor, torch.Tensor]: # clean and attacked predictions (N,), on the CPU
+    "Predictions on clean and PGD-attacked inputs, batch by batch."
+    clean, attacked = [], []
+    for i in range(0, len(x), batch_size):
+        xb, yb = x[i:i + batch_size].to(device), y[i:i + batch_size].to(device)
+        with torch.no_grad(): clean.append(model(xb).argmax(1).cpu())
+        xa = perturb(model, xb, yb, eps, random_start="uniform", generator=generator, **attack)
+        with torch.no_grad(): attacked.append(model(xa).argmax(1).cpu())
+    return torch.cat(clean), torch.cat(attacked)
+
+# %% ../nbs/03_metrics.ipynb #c009
 def pgd_errors(model: nn.Module, # classifier in eval mode
                x: torch.Tensor, # clean inputs in [0, 1]
                y: torch.Tensor, # labels
@@ -82,19 +106,15 @@ def pgd_errors(model: nn.Module, # classifier in eval mode
               ) -> ClasswiseErrors:
     "Class-wise errors under PGD-`steps` with a random start."
     _check_eval(model)
-    if not (isinstance(eps, (int, float)) and eps >= 0): raise ValueError(f"the attack bound eps must be a number >= 0, got {eps!r}")
+    if not (isinstance(eps, (int, float)) and eps >= 0):
+        raise ValueError(f"the attack bound eps must be a number >= 0, got {eps!r}")
     device = device or next(model.parameters()).device
     generator = torch.Generator(device=device).manual_seed(seed)
-    clean, attacked = [], []
-    for i in range(0, len(x), batch_size):
-        xb, yb = x[i:i + batch_size].to(device), y[i:i + batch_size].to(device)
-        with torch.no_grad(): clean.append(model(xb).argmax(1).cpu())
-        xa = perturb(model, xb, yb, eps, norm=norm, steps=steps, step_size=step_size, random_start="uniform",
-                     clip=clip, generator=generator)
-        with torch.no_grad(): attacked.append(model(xa).argmax(1).cpu())
-    return errors_from_predictions(y.cpu(), torch.cat(clean), torch.cat(attacked), num_classes,
-                                   f"PGD-{steps} {norm} eps={eps:.4g}")
+    clean, attacked = _clean_and_attacked(model, x, y, eps, batch_size, device, generator,
+                                          norm=norm, steps=steps, step_size=step_size, clip=clip)
+    return errors_from_predictions(y.cpu(), clean, attacked, num_classes, f"PGD-{steps} {norm} eps={eps:.4g}")
 
+# %% ../nbs/03_metrics.ipynb #v015
 def evaluate(model: nn.Module, # classifier in eval mode
              split, # a `Split` (x, y)
              num_classes: int, # classes C
@@ -106,6 +126,18 @@ def evaluate(model: nn.Module, # classifier in eval mode
     x, y = (split.x, split.y) if max_samples is None else (split.x[:max_samples], split.y[:max_samples])
     return pgd_errors(model, x, y, num_classes, attack.eval_eps, attack.eval_steps, attack.eval_step_size,
                       clip=attack.clip, **kwargs)
+
+# %% ../nbs/03_metrics.ipynb #w000
+def _autoattack_class(version: str, # "standard", "plus", "rand" or "custom"
+                      num_classes: int, # classes C
+                     ):
+    "The reference `AutoAttack` class (the `eval` extra), once `version` is known to suit `num_classes`."
+    try: from pyautoattack import AutoAttack
+    except ImportError:
+        raise ImportError("AutoAttack needs the `eval` extra: pip install 'advanti[eval]' (pyautoattack)") from None
+    if version == "standard" and num_classes < 10:  # standard targets 9 classes (APGD-T, FAB-T)
+        raise ValueError(f"AutoAttack's standard version needs >= 10 classes, got {num_classes}; use version='custom'")
+    return AutoAttack
 
 # %% ../nbs/03_metrics.ipynb #c014
 def autoattack_errors(model: nn.Module, # classifier in eval mode
@@ -121,11 +153,9 @@ def autoattack_errors(model: nn.Module, # classifier in eval mode
                      ) -> ClasswiseErrors:
     "Class-wise errors under AutoAttack (l-inf), pointwise worst case over its attacks."
     _check_eval(model)
-    if not (isinstance(eps, (int, float)) and eps > 0): raise ValueError(f"the attack bound eps must be a number > 0, got {eps!r}")
-    try: from pyautoattack import AutoAttack
-    except ImportError: raise ImportError("AutoAttack needs the `eval` extra: pip install 'advanti[eval]' (pyautoattack)") from None
-    if version == "standard" and num_classes < 10:  # standard targets 9 classes (APGD-T, FAB-T)
-        raise ValueError(f"AutoAttack's standard version needs >= 10 classes, got {num_classes}; use version='custom'")
+    if not (isinstance(eps, (int, float)) and eps > 0):
+        raise ValueError(f"the attack bound eps must be a number > 0, got {eps!r}")
+    AutoAttack = _autoattack_class(version, num_classes)
     device = device or next(model.parameters()).device
     attack = AutoAttack(model, norm="Linf", eps=eps, version=version, attacks=attacks, device=device, seed=seed)
     x_adv, _ = attack.run_standard_evaluation(x.to(device), y.to(device), batch_size=batch_size)
@@ -146,17 +176,20 @@ def average_ranks(values: torch.Tensor, # (N,) numbers
     ranks = torch.empty_like(v); ranks[order] = ((starts + ends) / 2)[inverse]
     return ranks
 
+# %% ../nbs/03_metrics.ipynb #r004
 def auroc(scores: torch.Tensor, # (N,) scores, higher = more likely positive
           labels: torch.Tensor, # (N,) bool (or 0/1) positives
          ) -> float: # area under the ROC curve; nan without both classes
     "AUROC of `scores` for `labels` (Mann-Whitney, ties count one half)."
-    s, l = torch.as_tensor(scores).reshape(-1), torch.as_tensor(labels).reshape(-1).bool().to(torch.as_tensor(scores).device)
+    s = torch.as_tensor(scores).reshape(-1)
+    l = torch.as_tensor(labels).reshape(-1).bool().to(torch.as_tensor(scores).device)
     if s.numel() != l.numel(): raise ValueError(f"scores has {s.numel()} values but labels has {l.numel()}")
     n_pos, n_neg = int(l.sum()), int((~l).sum())
     if n_pos == 0 or n_neg == 0: return math.nan
     r = average_ranks(s)
     return float((r[l].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
+# %% ../nbs/03_metrics.ipynb #r006
 def spearman(a: torch.Tensor, # (N,)
              b: torch.Tensor, # (N,)
             ) -> float: # rank correlation; nan when either is constant

@@ -16,11 +16,10 @@ import torch.nn.functional as F
 __all__ = ['OBJECTIVES', 'NORMS', 'RANDOM_STARTS', 'ATTACK_SETTINGS', 'objective_values', 'signed_bounds', 'project',
            'random_init', 'preserve_modes', 'perturb', 'AttackSettings', 'attack_settings']
 
-# %% ../nbs/02_perturb.ipynb #c005
+# %% ../nbs/02_perturb.ipynb #o004
 OBJECTIVES = ("ce", "trades_kl")
-NORMS = ("linf", "l2")
-RANDOM_STARTS = ("uniform", "normal", None)
 
+# %% ../nbs/02_perturb.ipynb #o001
 def objective_values(name: str, # "ce" or "trades_kl"
                      logits: torch.Tensor, # logits on the perturbed input, (B, C)
                      y: torch.Tensor, # labels, (B,)
@@ -43,14 +42,18 @@ def signed_bounds(eps: float|torch.Tensor, # scalar or per-sample signed bound
     eps = eps.reshape(-1).to(device)
     if eps.numel() != batch_size:
         raise ValueError(f"eps has {eps.numel()} values for a batch of {batch_size}")
-    if not torch.isfinite(eps).all(): raise ValueError(f"eps must be finite, got {eps[~torch.isfinite(eps)][:5].tolist()}")
+    if not torch.isfinite(eps).all():
+        raise ValueError(f"eps must be finite, got {eps[~torch.isfinite(eps)][:5].tolist()}")
     return eps.clone()
 
-# %% ../nbs/02_perturb.ipynb #c012
-def _per_sample(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+# %% ../nbs/02_perturb.ipynb #b000
+def _per_sample(v: torch.Tensor, # one value per sample, (B,)
+                x: torch.Tensor, # the batch to broadcast against, (B, ...)
+               ) -> torch.Tensor: # `v` shaped (B, 1, ..., 1)
     "Reshape a (B,) vector to broadcast against `x`."
     return v.view(-1, *([1] * (x.dim() - 1)))
 
+# %% ../nbs/02_perturb.ipynb #b003
 def project(delta: torch.Tensor, # perturbation, (B, ...)
             radius: torch.Tensor, # non-negative radius per sample, (B,)
             norm: str="linf", # "linf" or "l2"
@@ -61,11 +64,16 @@ def project(delta: torch.Tensor, # perturbation, (B, ...)
     norms = delta.flatten(1).norm(dim=1).clamp_min(1e-12)
     return delta * _per_sample(torch.clamp(radius / norms, max=1.0), delta)
 
-def _draw(sample, x: torch.Tensor, generator: torch.Generator|None) -> torch.Tensor:
+# %% ../nbs/02_perturb.ipynb #b007
+def _draw(sample, # a torch sampler such as torch.rand or torch.randn
+          x: torch.Tensor, # the draw has the shape and dtype of `x`, and lands on its device
+          generator: torch.Generator|None, # random source (None: torch's global one)
+         ) -> torch.Tensor:
     "Draw `sample(shape)` like `x`, from `generator` (on its own device) when one is given."
     if generator is None: return sample(x.shape, device=x.device, dtype=x.dtype)
     return sample(x.shape, generator=generator, device=generator.device, dtype=x.dtype).to(x.device)
 
+# %% ../nbs/02_perturb.ipynb #c012
 def random_init(x: torch.Tensor, # clean batch
                 radius: torch.Tensor, # radius per sample, (B,)
                 kind: str|None, # "uniform", "normal" or None
@@ -93,10 +101,113 @@ def preserve_modes(model: nn.Module, # the model whose submodules' training flag
     finally:
         for m, mode in zip(model.modules(), modes): m.training = mode
 
-# %% ../nbs/02_perturb.ipynb #c016
-def _check_choice(name: str, value, valid: Sequence):
+# %% ../nbs/02_perturb.ipynb #a001
+NORMS = ("linf", "l2")
+RANDOM_STARTS = ("uniform", "normal", None)
+
+# %% ../nbs/02_perturb.ipynb #a003
+def _check_choice(name: str, # the argument's name, for the message
+                  value, # the value passed
+                  valid: Sequence, # the valid values
+                 ):
+    "Raise a `ValueError` naming the valid values unless `value` is one of them."
     if value not in valid: raise ValueError(f"{name}={value!r} is not valid; choose from {tuple(valid)}")
 
+# %% ../nbs/02_perturb.ipynb #a006
+def _objective_pair(objective: str|tuple[str, str], # one name, or (for adversaries, for anti-adversaries)
+                   ) -> tuple[str, str]: # (adversarial objective, anti-adversarial objective)
+    "The checked objectives of adversaries and anti-adversaries."
+    if isinstance(objective, str): objective = (objective, objective)
+    if len(objective) != 2:
+        raise ValueError(f"objective must be a name or a pair (adversarial, anti-adversarial), got {objective!r}")
+    adv_objective, anti_objective = objective
+    for o in (adv_objective, anti_objective): _check_choice("objective", o, OBJECTIVES)
+    return adv_objective, anti_objective
+
+# %% ../nbs/02_perturb.ipynb #a010
+def _check_perturb_args(x: torch.Tensor, # clean inputs, (B, ...)
+                        y: torch.Tensor, # labels, (B,)
+                        norm: str, # "linf" or "l2"
+                        steps: int, # gradient steps
+                        random_start: str|None, # one of RANDOM_STARTS
+                        objective: str|tuple[str, str], # one name, or (for adversaries, for anti-adversaries)
+                       ) -> tuple[str, str]: # (adversarial objective, anti-adversarial objective)
+    "Fail early on a bad argument of `perturb`; return the objective pair."
+    _check_choice("norm", norm, NORMS); _check_choice("random_start", random_start, RANDOM_STARTS)
+    objectives = _objective_pair(objective)
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if x.shape[0] != y.shape[0]: raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
+    return objectives
+
+# %% ../nbs/02_perturb.ipynb #t001
+def _step_sizes(step_size: float|torch.Tensor|None, # per step; None means 2.5*|eps_i|/steps
+                radius: torch.Tensor, # |eps_i| per sample, (B,), on the batch's device and in its dtype
+                steps: int, # gradient steps
+               ) -> torch.Tensor: # non-negative step per sample, (B,)
+    "Step size per sample: the given one, or 2.5 |eps_i| / steps."
+    if step_size is None: return 2.5 * radius / steps
+    alpha = signed_bounds(step_size, radius.shape[0], radius.device).to(radius.dtype)
+    if (alpha < 0).any(): raise ValueError(f"step_size must be >= 0, got {step_size!r}")
+    return alpha
+
+# %% ../nbs/02_perturb.ipynb #p002
+def _clean_probs(model: nn.Module, # the classifier, already in its attack mode
+                 x: torch.Tensor, # clean inputs
+                 objectives: tuple[str, str], # (adversarial, anti-adversarial) objective
+                ) -> torch.Tensor|None: # softmax on `x`, or None when no objective is "trades_kl"
+    "The clean softmax that TRADES' KL compares against, when an objective needs it."
+    if "trades_kl" not in objectives: return None
+    with torch.no_grad(): return F.softmax(model(x), dim=1)
+
+# %% ../nbs/02_perturb.ipynb #p005
+def _start(x: torch.Tensor, # clean inputs, (B, ...)
+           radius: torch.Tensor, # radius per sample, (B,)
+           random_start: str|None, # one of RANDOM_STARTS
+           norm: str, # "linf" or "l2"
+           clip: tuple[float, float]|None, # valid input range, or None
+           generator: torch.Generator|None, # random source for the start
+          ) -> torch.Tensor: # the first iterate
+    "Clean input plus a random start inside the ball, clipped to the valid range."
+    delta = random_init(x, radius, random_start, norm, generator)
+    return x + delta if clip is None else (x + delta).clamp(*clip)
+
+# %% ../nbs/02_perturb.ipynb #p008
+def _signed_gradient(model: nn.Module, # the classifier
+                     x_new: torch.Tensor, # current iterate (B, ...); set to require grad in place
+                     y: torch.Tensor, # labels, (B,)
+                     direction: torch.Tensor, # sign of each bound, (B,)
+                     objectives: tuple[str, str], # (adversarial, anti-adversarial) objective
+                     clean_probs: torch.Tensor|None, # clean softmax, for "trades_kl"
+                    ) -> torch.Tensor: # gradient with respect to `x_new`
+    "Gradient of sum_i sign(eps_i) J_i at `x_new`, each sample with the objective of its direction."
+    x_new.requires_grad_(True)
+    logits = model(x_new)
+    adv_objective, anti_objective = objectives
+    value = objective_values(adv_objective, logits, y, clean_probs)
+    if anti_objective != adv_objective:
+        value = torch.where(direction > 0, value, objective_values(anti_objective, logits, y, clean_probs))
+    grad, = torch.autograd.grad((direction * value).sum(), x_new)
+    return grad
+
+# %% ../nbs/02_perturb.ipynb #p011
+@torch.no_grad()
+def _projected_step(x: torch.Tensor, # clean inputs, the centre of each ball
+                    x_new: torch.Tensor, # current iterate
+                    grad: torch.Tensor, # signed gradient at `x_new`
+                    alpha: torch.Tensor, # step size per sample, (B,)
+                    radius: torch.Tensor, # radius per sample, (B,)
+                    norm: str, # "linf" or "l2"
+                    clip: tuple[float, float]|None, # valid input range, or None
+                   ) -> torch.Tensor: # the next iterate, without gradient
+    "One ascent step of size alpha_i, projected back into each sample's ball and the valid range."
+    if norm == "linf": step = grad.sign()
+    else: step = grad / _per_sample(grad.flatten(1).norm(dim=1).clamp_min(1e-12), grad)
+    x_new = x + project(x_new + _per_sample(alpha, x) * step - x, radius, norm)
+    if clip is not None: x_new = x_new.clamp(*clip)
+    return x_new
+
+# %% ../nbs/02_perturb.ipynb #c016
 def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logits
             x: torch.Tensor, # clean inputs, (B, ...)
             y: torch.Tensor, # labels, (B,)
@@ -112,42 +223,20 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
             generator: torch.Generator|None=None, # random source for the start
            ) -> torch.Tensor: # perturbed inputs, detached, same shape as `x`
     "Per-sample signed perturbation: maximise the objective where eps>0, minimise it where eps<0."
-    _check_choice("norm", norm, NORMS); _check_choice("random_start", random_start, RANDOM_STARTS)
-    if isinstance(objective, str): objective = (objective, objective)
-    if len(objective) != 2: raise ValueError(f"objective must be a name or a pair (adversarial, anti-adversarial), got {objective!r}")
-    adv_objective, anti_objective = objective
-    for o in (adv_objective, anti_objective): _check_choice("objective", o, OBJECTIVES)
-    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
-    if x.shape[0] != y.shape[0]: raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
+    objectives = _check_perturb_args(x, y, norm, steps, random_start, objective)
     eps = signed_bounds(eps, x.shape[0], x.device).to(x.dtype)
     direction, radius = torch.sign(eps), eps.abs()
-    if step_size is None: alpha = 2.5 * radius / steps
-    else:
-        alpha = signed_bounds(step_size, x.shape[0], x.device).to(x.dtype)
-        if (alpha < 0).any(): raise ValueError(f"step_size must be >= 0, got {step_size!r}")
+    alpha = _step_sizes(step_size, radius, steps)
     x = x.detach()
     if (radius == 0).all(): return x.clone()
     with preserve_modes(model):
         if eval_mode: model.eval()
-        clean_probs = None
-        if "trades_kl" in (adv_objective, anti_objective):
-            with torch.no_grad(): clean_probs = F.softmax(model(x), dim=1)
-        delta = random_init(x, radius, random_start, norm, generator)
-        x_new = x + delta if clip is None else (x + delta).clamp(*clip)
+        clean_probs = _clean_probs(model, x, objectives)
+        x_new = _start(x, radius, random_start, norm, clip, generator)
         for _ in range(steps):
-            x_new.requires_grad_(True)
-            logits = model(x_new)
-            value = objective_values(adv_objective, logits, y, clean_probs)
-            if anti_objective != adv_objective:
-                value = torch.where(direction > 0, value, objective_values(anti_objective, logits, y, clean_probs))
-            grad, = torch.autograd.grad((direction * value).sum(), x_new)
-            with torch.no_grad():
-                if norm == "linf": step = grad.sign()
-                else: step = grad / _per_sample(grad.flatten(1).norm(dim=1).clamp_min(1e-12), grad)
-                x_new = x + project(x_new + _per_sample(alpha, x) * step - x, radius, norm)
-                if clip is not None: x_new = x_new.clamp(*clip)
-        x_new = x_new.detach()
-        return torch.where(_per_sample(radius == 0, x), x, x_new)
+            grad = _signed_gradient(model, x_new, y, direction, objectives, clean_probs)
+            x_new = _projected_step(x, x_new, grad, alpha, radius, norm, clip)
+        return torch.where(_per_sample(radius == 0, x), x, x_new.detach())
 
 # %% ../nbs/02_perturb.ipynb #c032
 @dataclass(frozen=True)
@@ -162,14 +251,17 @@ class AttackSettings:
     clip: tuple|None = (0.0, 1.0) # valid input range; None for unbounded inputs (Gaussian features)
     def as_dict(self) -> dict: return asdict(self)
 
+# %% ../nbs/02_perturb.ipynb #k002
 ATTACK_SETTINGS = {
     "cifar10": AttackSettings(8/255, 2/255, 10, 8/255, 2/255, 20),
     "cifar100": AttackSettings(8/255, 2/255, 10, 8/255, 2/255, 20),
     "digits": AttackSettings(0.2, 0.05, 10, 0.2, 0.05, 20),
 }
 
+# %% ../nbs/02_perturb.ipynb #k005
 def attack_settings(dataset: str, # dataset name, a key of ATTACK_SETTINGS
                    ) -> AttackSettings:
     "The attack constants for `dataset`."
-    if dataset not in ATTACK_SETTINGS: raise ValueError(f"no attack settings for dataset {dataset!r}; known: {tuple(ATTACK_SETTINGS)}")
+    if dataset not in ATTACK_SETTINGS:
+        raise ValueError(f"no attack settings for dataset {dataset!r}; known: {tuple(ATTACK_SETTINGS)}")
     return ATTACK_SETTINGS[dataset]
