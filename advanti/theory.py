@@ -22,7 +22,7 @@ def norm_cdf(z: float|np.ndarray, # point(s) at which to evaluate
     if np.ndim(z) == 0: return 0.5 * math.erfc(-float(z) / SQRT2)
     return np.vectorize(lambda t: 0.5 * math.erfc(-t / SQRT2), otypes=[float])(np.asarray(z, dtype=float))
 
-# %% ../nbs/04_theory.ipynb #c009
+# %% ../nbs/04_theory.ipynb #c010
 def bisect(f, # continuous function of one float
            lo: float, # left end of a bracket
            hi: float, # right end; f(lo) and f(hi) must differ in sign
@@ -41,7 +41,7 @@ def bisect(f, # continuous function of one float
         else: hi = mid
     return 0.5 * (lo + hi)
 
-# %% ../nbs/04_theory.ipynb #c012
+# %% ../nbs/04_theory.ipynb #c015
 def normalised(value: float, # a raw l-inf radius, or the mean offset eta
                d: int, # dimension
                sigma_minus: float, # std of class -1
@@ -49,7 +49,18 @@ def normalised(value: float, # a raw l-inf radius, or the mean offset eta
     "A raw quantity in the normalised units of the projection onto 1/sqrt(d)."
     return math.sqrt(d) * value / sigma_minus
 
-# %% ../nbs/04_theory.ipynb #c015
+# %% ../nbs/04_theory.ipynb #c019
+def _check_setting(prior_plus: float, # P(y = +1)
+                   K: float, # sigma_+ / sigma_-
+                   noise_plus: float, # fraction of class +1 labelled -1 in training
+                   noise_minus: float, # fraction of class -1 labelled +1 in training
+                  ):
+    "Raise ValueError unless 0 < prior_plus < 1, K > 0 and both noise rates lie in [0, 1)."
+    if not 0 < prior_plus < 1: raise ValueError(f"prior_plus must be in (0, 1), got {prior_plus!r}")
+    if K <= 0: raise ValueError(f"K must be positive, got {K!r}")
+    if not (0 <= noise_plus < 1 and 0 <= noise_minus < 1): raise ValueError("noise rates must be in [0, 1)")
+
+# %% ../nbs/04_theory.ipynb #c022
 def train_components(m: float, # normalised mean offset sqrt(d) eta / sigma_-
                      e_plus: float, # signed normalised bound of label +1 (>0 adversarial, <0 anti-adversarial)
                      e_minus: float, # signed normalised bound of label -1
@@ -59,9 +70,7 @@ def train_components(m: float, # normalised mean offset sqrt(d) eta / sigma_-
                      noise_minus: float=0.0, # fraction of class -1 labelled +1 in training
                     ) -> tuple: # (weights, means, sds, labels), four numpy arrays of length 4
     "The perturbed, noisily labelled training distribution of u: its four Gaussian parts."
-    if not 0 < prior_plus < 1: raise ValueError(f"prior_plus must be in (0, 1), got {prior_plus!r}")
-    if K <= 0: raise ValueError(f"K must be positive, got {K!r}")
-    if not (0 <= noise_plus < 1 and 0 <= noise_minus < 1): raise ValueError("noise rates must be in [0, 1)")
+    _check_setting(prior_plus, K, noise_plus, noise_minus)
     p, q = prior_plus, 1.0 - prior_plus
     w = np.array([p * (1 - noise_plus), p * noise_plus, q * (1 - noise_minus), q * noise_minus])
     label = np.array([1, -1, -1, 1])
@@ -69,7 +78,7 @@ def train_components(m: float, # normalised mean offset sqrt(d) eta / sigma_-
     mu = np.array([m, m, -m, -m], dtype=float) + shift
     return w, mu, np.array([K, K, 1.0, 1.0], dtype=float), label
 
-# %% ../nbs/04_theory.ipynb #c018
+# %% ../nbs/04_theory.ipynb #c027
 def train_error(tau: float, # threshold: predict +1 iff u > tau
                 comps: tuple, # (weights, means, sds, labels), as from `train_components`
                ) -> float: # 0-1 error against the (noisy) labels
@@ -78,11 +87,27 @@ def train_error(tau: float, # threshold: predict +1 iff u > tau
     below = norm_cdf((tau - np.asarray(mu)) / np.asarray(sd))
     return float(np.sum(np.asarray(w) * np.where(np.asarray(label) == 1, below, 1.0 - below)))
 
-def _best_of(candidates: list, comps: tuple) -> float:
+# %% ../nbs/04_theory.ipynb #c031
+def _best_of(candidates: list, # candidate thresholds (+-inf allowed)
+             comps: tuple, # (weights, means, sds, labels)
+            ) -> float: # the candidate of least training error
     "The candidate threshold of least training error."
     return float(candidates[int(np.argmin([train_error(t, comps) for t in candidates]))])
 
-# %% ../nbs/04_theory.ipynb #c021
+# %% ../nbs/04_theory.ipynb #c034
+def _quadratic_roots(mu1: float, # mean of the part labelled +1
+                     mu0: float, # mean of the part labelled -1
+                     K: float, # sigma_+ / sigma_-
+                     L: float, # ln(p_+ / (K p_-))
+                    ) -> list: # the real roots of f_+ = f_- (none, one or two)
+    "Real roots of the equal-density equation of two Gaussians (the quadratic above)."
+    if K == 1.0:
+        return [(mu1 + mu0) / 2 - L / (mu1 - mu0)] if mu1 != mu0 else []
+    disc = (mu1 - mu0) ** 2 - 2 * (K * K - 1) * L
+    if disc < 0: return []
+    return [(K * K * mu0 - mu1 + s * K * math.sqrt(disc)) / (K * K - 1) for s in (1, -1)]
+
+# %% ../nbs/04_theory.ipynb #c037
 def threshold_closed_form(m: float, # normalised mean offset
                           e_plus: float, # signed normalised bound of class +1
                           e_minus: float, # signed normalised bound of class -1
@@ -92,41 +117,51 @@ def threshold_closed_form(m: float, # normalised mean offset
     "Optimal threshold without label noise: the better real root of the quadratic, or +-inf."
     m1, m0 = m - e_plus, -m + e_minus
     L = math.log(prior_plus / (K * (1 - prior_plus)))
-    cands = [-math.inf, math.inf]
-    if K == 1.0:
-        if m1 != m0: cands.append((m1 + m0) / 2 - L / (m1 - m0))
-    else:
-        disc = (m1 - m0) ** 2 - 2 * (K * K - 1) * L
-        if disc >= 0: cands += [(K * K * m0 - m1 + s * K * math.sqrt(disc)) / (K * K - 1) for s in (1, -1)]
+    cands = [-math.inf, math.inf] + _quadratic_roots(m1, m0, K, L)
     return _best_of(cands, train_components(m, e_plus, e_minus, K, prior_plus))
 
-# %% ../nbs/04_theory.ipynb #c026
-def _log_mix(t, w, mu, sd):
+# %% ../nbs/04_theory.ipynb #c043
+def _log_mix(t, # point(s) at which to evaluate
+             w: np.ndarray, # part weights
+             mu: np.ndarray, # part means
+             sd: np.ndarray, # part sds
+            ) -> np.ndarray: # log density at each t (up to the constant), shape of t
     "log of sum_j w_j phi((t - mu_j)/sd_j)/sd_j (up to the constant), stable, vectorised over t."
     z = (np.asarray(t, dtype=float)[..., None] - mu) / sd
     a = np.log(w) - 0.5 * z * z - np.log(sd)
     top = a.max(-1, keepdims=True)
     return (top + np.log(np.exp(a - top).sum(-1, keepdims=True)))[..., 0]
 
+# %% ../nbs/04_theory.ipynb #c046
+def _positive_parts(comps: tuple, # (weights, means, sds, labels)
+                   ) -> tuple: # the same four arrays, restricted to parts of positive weight
+    "Drop the parts of zero weight (no noise on that class), means and sds as floats."
+    w, mu, sd, label = (np.asarray(a) for a in comps)
+    keep = w > 0
+    return w[keep], mu[keep].astype(float), sd[keep].astype(float), label[keep]
+
+# %% ../nbs/04_theory.ipynb #c049
+def _scan_roots(h, # vectorised function of t (the log-odds)
+                ts: np.ndarray, # increasing scan grid
+               ) -> list: # one root per sign change of h between neighbours
+    "Roots of `h` by scanning `ts` for sign changes and bisecting each."
+    hs = h(ts)
+    return [bisect(lambda t: float(h(t)), ts[i], ts[i + 1]) for i in np.nonzero(np.sign(hs[:-1]) != np.sign(hs[1:]))[0]]
+
+# %% ../nbs/04_theory.ipynb #c052
 def threshold_numeric(comps: tuple, # (weights, means, sds, labels), as from `train_components`
                       grid: int=2001, # scan points over mean +- 10 sd
                      ) -> float: # the 0-1-optimal tau (may be +-inf)
     "Optimal threshold of any labelled 1-D Gaussian mixture: roots of ln f+ - ln f- by scan and bisection."
-    w, mu, sd, label = (np.asarray(a) for a in comps)
-    keep = w > 0
-    w, mu, sd, label = w[keep], mu[keep].astype(float), sd[keep].astype(float), label[keep]
+    w, mu, sd, label = _positive_parts(comps)
     pos, neg = label == 1, label == -1
     if not pos.any(): return math.inf
     if not neg.any(): return -math.inf
     h = lambda t: _log_mix(t, w[pos], mu[pos], sd[pos]) - _log_mix(t, w[neg], mu[neg], sd[neg])
     ts = np.linspace(mu.min() - 10 * sd.max(), mu.max() + 10 * sd.max(), grid)
-    hs = h(ts)
-    cands = [-math.inf, math.inf]
-    for i in np.nonzero(np.sign(hs[:-1]) != np.sign(hs[1:]))[0]:
-        cands.append(bisect(lambda t: float(h(t)), ts[i], ts[i + 1]))
-    return _best_of(cands, (w, mu, sd, label))
+    return _best_of([-math.inf, math.inf] + _scan_roots(h, ts), (w, mu, sd, label))
 
-# %% ../nbs/04_theory.ipynb #c031
+# %% ../nbs/04_theory.ipynb #c057
 def errors_at_threshold(tau: float, # threshold in normalised units
                         m: float, # normalised mean offset
                         K: float=1.0, # sigma_+ / sigma_-
@@ -136,6 +171,7 @@ def errors_at_threshold(tau: float, # threshold in normalised units
     return dict(nat_plus=norm_cdf((tau - m) / K), nat_minus=norm_cdf(-m - tau),
                 rob_plus=norm_cdf((tau + e_test - m) / K), rob_minus=norm_cdf(e_test - m - tau))
 
+# %% ../nbs/04_theory.ipynb #c061
 def summarise(errs: dict, # per-class errors: nat_plus, nat_minus, rob_plus, rob_minus
               prior_plus: float=0.5, # P(y = +1), for the prior-weighted `overall`
              ) -> dict: # `errs` plus {nat,rob}_{avg,overall,worst,gap}
@@ -147,7 +183,37 @@ def summarise(errs: dict, # per-class errors: nat_plus, nat_minus, rob_plus, rob
                     f"{k}_worst": max(a, b), f"{k}_gap": abs(a - b)})
     return out
 
-# %% ../nbs/04_theory.ipynb #c034
+# %% ../nbs/04_theory.ipynb #c065
+def _from_raw(values: tuple, # raw (eps_plus, eps_minus, eps_test, eta)
+              d: int, # dimension
+              eta: float|None, # class means are +-eta*1
+              sigma_minus: float|None, # std of class -1
+             ) -> tuple: # the normalised (e_plus, e_minus, e_test, m)
+    "Normalise raw bounds and mean offset; raw units need d, eta and sigma_minus together."
+    if eta is None or sigma_minus is None: raise ValueError("raw units need d, eta and sigma_minus together")
+    return tuple(normalised(v, d, sigma_minus) for v in values)
+
+# %% ../nbs/04_theory.ipynb #c069
+def _optimal_tau(method: str, # "closed", "numeric" or "auto"
+                 m: float, # normalised mean offset
+                 e_plus: float, # signed normalised bound of class +1
+                 e_minus: float, # signed normalised bound of class -1
+                 K: float, # sigma_+ / sigma_-
+                 prior_plus: float, # P(y = +1)
+                 noise_plus: float, # fraction of class +1 labelled -1 in training
+                 noise_minus: float, # fraction of class -1 labelled +1 in training
+                ) -> float: # the 0-1-optimal threshold of the training mixture
+    "The optimal threshold by the chosen route."
+    noisy = noise_plus > 0 or noise_minus > 0
+    if method == "auto": method = "numeric" if noisy else "closed"
+    if method == "closed":
+        if noisy: raise ValueError("the closed form holds without label noise; use method='numeric'")
+        return threshold_closed_form(m, e_plus, e_minus, K, prior_plus)
+    if method == "numeric":
+        return threshold_numeric(train_components(m, e_plus, e_minus, K, prior_plus, noise_plus, noise_minus))
+    raise ValueError(f"method must be 'auto', 'closed' or 'numeric', got {method!r}")
+
+# %% ../nbs/04_theory.ipynb #c073
 def classwise_errors(eps_plus: float, # signed training bound of class +1 (>0 adversarial, <0 anti-adversarial)
                      eps_minus: float, # signed training bound of class -1
                      eps_test: float, # l-inf attack size at test time
@@ -161,24 +227,16 @@ def classwise_errors(eps_plus: float, # signed training bound of class +1 (>0 ad
                      sigma_minus: float|None=None, # raw units: std of class -1
                      method: str="auto", # "closed" (no noise), "numeric", or "auto"
                     ) -> dict: # threshold, per-class errors and their summaries
-    "Natural and robust errors, per class and summarised, of the linear classifier trained with class-wise signed bounds."
+    "Per-class natural and robust errors, and summaries, of the linear classifier trained with signed bounds."
     if d is not None:
-        if eta is None or sigma_minus is None: raise ValueError("raw units need d, eta and sigma_minus together")
-        eps_plus, eps_minus, eps_test, m = (normalised(v, d, sigma_minus) for v in (eps_plus, eps_minus, eps_test, eta))
-    noisy = noise_plus > 0 or noise_minus > 0
-    if method == "auto": method = "numeric" if noisy else "closed"
-    if method == "closed":
-        if noisy: raise ValueError("the closed form holds without label noise; use method='numeric'")
-        tau = threshold_closed_form(m, eps_plus, eps_minus, K, prior_plus)
-    elif method == "numeric":
-        tau = threshold_numeric(train_components(m, eps_plus, eps_minus, K, prior_plus, noise_plus, noise_minus))
-    else: raise ValueError(f"method must be 'auto', 'closed' or 'numeric', got {method!r}")
+        eps_plus, eps_minus, eps_test, m = _from_raw((eps_plus, eps_minus, eps_test, eta), d, eta, sigma_minus)
+    tau = _optimal_tau(method, m, eps_plus, eps_minus, K, prior_plus, noise_plus, noise_minus)
     out = dict(m=m, e_plus=eps_plus, e_minus=eps_minus, e_test=eps_test, tau=tau,
                b=None if d is None else -sigma_minus * tau)   # raw bias of w = 1/sqrt(d)
     out.update(summarise(errors_at_threshold(tau, m, K, eps_test), prior_plus))
     return out
 
-# %% ../nbs/04_theory.ipynb #c044
+# %% ../nbs/04_theory.ipynb #c084
 def fit_threshold_01(u: np.ndarray, # projections (n,)
                      label: np.ndarray, # labels +-1 (n,)
                     ) -> float: # the empirical 0-1 minimiser (midpoint between neighbours; +-inf at the ends)
@@ -192,7 +250,7 @@ def fit_threshold_01(u: np.ndarray, # projections (n,)
     if i == len(u): return math.inf
     return float(0.5 * (u[i - 1] + u[i]))
 
-# %% ../nbs/04_theory.ipynb #c046
+# %% ../nbs/04_theory.ipynb #c088
 def sample_mixture(n: int, # number of samples
                    d: int, # dimension
                    m: float, # normalised mean offset (sigma_- = 1, eta = m / sqrt d)
@@ -209,7 +267,32 @@ def sample_mixture(n: int, # number of samples
     flip = rng.random(n) < np.where(y == 1, noise_plus, noise_minus)
     return x, y, np.where(flip, -y, y)
 
-# %% ../nbs/04_theory.ipynb #c048
+# %% ../nbs/04_theory.ipynb #c092
+def _fit_perturbed_threshold(x: np.ndarray, # training inputs (n, d)
+                             yt: np.ndarray, # observed labels +-1 (n,)
+                             eps_plus: float, # signed normalised bound of label +1
+                             eps_minus: float, # signed normalised bound of label -1
+                             d: int, # dimension
+                            ) -> float: # the fitted 0-1 threshold along 1/sqrt(d)
+    "Perturb each sample with its label's signed bound, project onto 1/sqrt(d), fit the 0-1 threshold."
+    radius = np.where(yt == 1, eps_plus, eps_minus) / math.sqrt(d)    # signed raw l-inf bound of each sample's label
+    return fit_threshold_01((x - (yt * radius)[:, None]).sum(1) / math.sqrt(d), yt)
+
+# %% ../nbs/04_theory.ipynb #c095
+def _counted_errors(xt: np.ndarray, # test inputs (n, d)
+                    y: np.ndarray, # true labels +-1 (n,)
+                    tau: float, # the fitted threshold
+                    eps_test: float, # normalised attack size
+                    d: int, # dimension
+                   ) -> dict: # nat_plus, nat_minus, rob_plus, rob_minus (fractions)
+    "Counted natural and attacked errors of each class for 'predict +1 iff u > tau'."
+    u_nat = xt.sum(1) / math.sqrt(d)
+    u_rob = (xt - (y * eps_test / math.sqrt(d))[:, None]).sum(1) / math.sqrt(d)
+    P, N = y == 1, y == -1
+    return dict(nat_plus=float(np.mean(u_nat[P] <= tau)), nat_minus=float(np.mean(u_nat[N] > tau)),
+                rob_plus=float(np.mean(u_rob[P] <= tau)), rob_minus=float(np.mean(u_rob[N] > tau)))
+
+# %% ../nbs/04_theory.ipynb #c098
 def monte_carlo_errors(eps_plus: float, # signed normalised bound of class +1
                        eps_minus: float, # signed normalised bound of class -1
                        eps_test: float, # normalised attack size at test time
@@ -225,19 +308,15 @@ def monte_carlo_errors(eps_plus: float, # signed normalised bound of class +1
     "Simulated counterpart of `classwise_errors`: sample, perturb, fit the 0-1 threshold, count errors."
     rng = np.random.default_rng(seed)
     x, _, yt = sample_mixture(n, d, m, K, prior_plus, noise_plus, noise_minus, rng)
-    radius = np.where(yt == 1, eps_plus, eps_minus) / math.sqrt(d)    # signed raw l-inf bound of each sample's label
-    tau = fit_threshold_01((x - (yt * radius)[:, None]).sum(1) / math.sqrt(d), yt)
+    tau = _fit_perturbed_threshold(x, yt, eps_plus, eps_minus, d)
     xt, y, _ = sample_mixture(n, d, m, K, prior_plus, rng=rng)
-    u_nat = xt.sum(1) / math.sqrt(d)
-    u_rob = (xt - (y * eps_test / math.sqrt(d))[:, None]).sum(1) / math.sqrt(d)
-    P, N = y == 1, y == -1
-    errs = dict(nat_plus=float(np.mean(u_nat[P] <= tau)), nat_minus=float(np.mean(u_nat[N] > tau)),
-                rob_plus=float(np.mean(u_rob[P] <= tau)), rob_minus=float(np.mean(u_rob[N] > tau)))
-    return dict(tau=tau, n_plus=int(P.sum()), n_minus=int(N.sum()), **summarise(errs, prior_plus))
+    errs = _counted_errors(xt, y, tau, eps_test, d)
+    return dict(tau=tau, n_plus=int((y == 1).sum()), n_minus=int((y == -1).sum()), **summarise(errs, prior_plus))
 
-# %% ../nbs/04_theory.ipynb #c051
+# %% ../nbs/04_theory.ipynb #c101
 CHERNOFF_SD = 0.5129  # standard deviation of argmax_s {W(s) - s^2}, W a two-sided standard Brownian motion
 
+# %% ../nbs/04_theory.ipynb #c104
 def threshold_sd(comps: tuple, # (weights, means, sds, labels), as from `train_components`
                  tau: float, # the optimal threshold of that mixture
                  n: int, # training samples
@@ -248,7 +327,67 @@ def threshold_sd(comps: tuple, # (weights, means, sds, labels), as from `train_c
     curvature = float(np.sum(np.where(label == 1, 1.0, -1.0) * -f * (tau - mu) / sd ** 2))   # R'' = f+' - f-'
     return CHERNOFF_SD * (4 * f.sum() / (n * curvature ** 2)) ** (1 / 3)
 
-# %% ../nbs/04_theory.ipynb #c059
+# %% ../nbs/04_theory.ipynb #c115
+def _logistic_design(comps: tuple, # (weights, means, sds, labels)
+                     nodes: int, # Gauss-Hermite nodes per part
+                    ) -> tuple: # X (4 nodes, 2) with columns u and 1, quadrature weights, targets 1[label = +1]
+    "The four parts as a weighted logistic-regression data set, by Gauss-Hermite quadrature."
+    w, mu, sd, label = comps
+    z, gw = np.polynomial.hermite_e.hermegauss(nodes)
+    u = (mu[:, None] + sd[:, None] * z[None]).ravel()
+    wt = (w[:, None] * gw[None] / math.sqrt(2 * math.pi)).ravel()
+    t = np.repeat((label == 1).astype(float), nodes)
+    return np.stack([u, np.ones_like(u)], 1), wt, t
+
+# %% ../nbs/04_theory.ipynb #c118
+def _logistic_loss(th: np.ndarray, # (a, c)
+                   X: np.ndarray, # design (N, 2)
+                   wt: np.ndarray, # weights (N,)
+                   t: np.ndarray, # targets in {0, 1} (N,)
+                  ) -> float: # the weighted cross-entropy
+    "Weighted cross-entropy of sigmoid(X th) against t."
+    return float(wt @ (np.logaddexp(0, X @ th) - t * (X @ th)))
+
+# %% ../nbs/04_theory.ipynb #c121
+def _logistic_hessian(th: np.ndarray, # (a, c)
+                      X: np.ndarray, # design (N, 2)
+                      wt: np.ndarray, # weights (N,)
+                     ) -> tuple: # probabilities p (N,), Hessian H (2, 2)
+    "Probabilities sigmoid(X th) and the Hessian of the weighted cross-entropy."
+    p = 1 / (1 + np.exp(-(X @ th)))
+    return p, (X * (wt * p * (1 - p))[:, None]).T @ X
+
+# %% ../nbs/04_theory.ipynb #c124
+def _newton_logistic(X: np.ndarray, # design (N, 2)
+                     wt: np.ndarray, # weights (N,)
+                     t: np.ndarray, # targets in {0, 1} (N,)
+                     iters: int, # at most this many Newton steps
+                    ) -> np.ndarray: # the minimiser (a, c)
+    "Damped Newton iterations for the weighted logistic regression."
+    th = np.array([1.0, 0.0])
+    for _ in range(iters):
+        p, H = _logistic_hessian(th, X, wt)
+        g = X.T @ (wt * (p - t))
+        step, f0, lr = np.linalg.solve(H, g), _logistic_loss(th, X, wt, t), 1.0
+        while _logistic_loss(th - lr * step, X, wt, t) > f0 + 1e-15 and lr > 1e-8: lr /= 2
+        th = th - lr * step
+        if np.abs(g).max() < 1e-12: break
+    return th
+
+# %% ../nbs/04_theory.ipynb #c127
+def _sandwich_tau_sd(th: np.ndarray, # the fitted (a, c)
+                     X: np.ndarray, # design (N, 2)
+                     wt: np.ndarray, # weights (N,)
+                     t: np.ndarray, # targets in {0, 1} (N,)
+                    ) -> float: # sd of the fitted threshold -c/a for n = 1
+    "Delta-method sd of tau = -c/a from the sandwich covariance H^-1 G H^-1."
+    p, H = _logistic_hessian(th, X, wt)
+    G = (X * (wt * (p - t) ** 2)[:, None]).T @ X
+    cov = np.linalg.solve(H, np.linalg.solve(H, G).T)        # H^-1 G H^-1 (symmetric)
+    grad = np.array([th[1] / th[0] ** 2, -1 / th[0]])        # d tau / d (a, c), tau = -c/a
+    return float(math.sqrt(grad @ cov @ grad))
+
+# %% ../nbs/04_theory.ipynb #c130
 def logistic_optimum(m: float, # normalised mean offset
                      e_plus: float, # signed normalised bound of label +1
                      e_minus: float, # signed normalised bound of label -1
@@ -260,28 +399,13 @@ def logistic_optimum(m: float, # normalised mean offset
                      iters: int=100, # at most this many Newton steps
                     ) -> dict: # a (slope), tau (threshold), loss, tau_sd1 (sd of the fitted tau for n = 1)
     "Population cross-entropy optimum of sigmoid(a (u - tau)) on the perturbed training mixture."
-    w, mu, sd, label = train_components(m, e_plus, e_minus, K, prior_plus, noise_plus, noise_minus)
-    z, gw = np.polynomial.hermite_e.hermegauss(nodes)
-    u = (mu[:, None] + sd[:, None] * z[None]).ravel()
-    wt = (w[:, None] * gw[None] / math.sqrt(2 * math.pi)).ravel()
-    t = np.repeat((label == 1).astype(float), nodes)
-    X = np.stack([u, np.ones_like(u)], 1)
-    loss = lambda th: float(wt @ (np.logaddexp(0, X @ th) - t * (X @ th)))
-    th = np.array([1.0, 0.0])
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-(X @ th)))
-        g = X.T @ (wt * (p - t)); H = (X * (wt * p * (1 - p))[:, None]).T @ X
-        step, f0, lr = np.linalg.solve(H, g), loss(th), 1.0
-        while loss(th - lr * step) > f0 + 1e-15 and lr > 1e-8: lr /= 2
-        th = th - lr * step
-        if np.abs(g).max() < 1e-12: break
-    p = 1 / (1 + np.exp(-(X @ th)))
-    H = (X * (wt * p * (1 - p))[:, None]).T @ X; G = (X * (wt * (p - t) ** 2)[:, None]).T @ X
-    cov = np.linalg.solve(H, np.linalg.solve(H, G).T)        # H^-1 G H^-1 (symmetric)
-    grad = np.array([th[1] / th[0] ** 2, -1 / th[0]])        # d tau / d (a, c), tau = -c/a
-    return dict(a=float(th[0]), tau=float(-th[1] / th[0]), loss=loss(th), tau_sd1=float(math.sqrt(grad @ cov @ grad)))
+    comps = train_components(m, e_plus, e_minus, K, prior_plus, noise_plus, noise_minus)
+    X, wt, t = _logistic_design(comps, nodes)
+    th = _newton_logistic(X, wt, t, iters)
+    return dict(a=float(th[0]), tau=float(-th[1] / th[0]), loss=_logistic_loss(th, X, wt, t),
+                tau_sd1=_sandwich_tau_sd(th, X, wt, t))
 
-# %% ../nbs/04_theory.ipynb #c062
+# %% ../nbs/04_theory.ipynb #c134
 def linear_classwise_errors(v: np.ndarray, # weight vector of the score v'x + c (class +1 iff > 0), (d,)
                             c: float, # bias of the score
                             eta: float, # class means are +-eta*1 (raw units)
@@ -289,26 +413,31 @@ def linear_classwise_errors(v: np.ndarray, # weight vector of the score v'x + c 
                             K: float=1.0, # sigma_+ / sigma_-
                             eps_test: float=0.0, # raw l-inf attack size
                             prior_plus: float=0.5, # P(y = +1), for `overall`
-                           ) -> dict: # tau (threshold along 1/sqrt d, normalised), cos to 1, per-class errors, summaries
+                           ) -> dict: # tau (normalised threshold along 1/sqrt d), cos to 1, class errors, summaries
     "Exact class-wise natural and l-inf robust errors of any linear classifier on the (clean) mixture."
     v = np.asarray(v, dtype=float).ravel(); d = len(v)
     mean, l2, l1 = eta * v.sum(), np.linalg.norm(v), np.abs(v).sum()   # the attack moves v'x by eps*||v||_1
-    errs = dict(nat_plus=norm_cdf((-c - mean) / (K * sigma_minus * l2)), nat_minus=norm_cdf((c - mean) / (sigma_minus * l2)),
+    errs = dict(nat_plus=norm_cdf((-c - mean) / (K * sigma_minus * l2)),
+                nat_minus=norm_cdf((c - mean) / (sigma_minus * l2)),
                 rob_plus=norm_cdf((-c - mean + eps_test * l1) / (K * sigma_minus * l2)),
                 rob_minus=norm_cdf((c - mean + eps_test * l1) / (sigma_minus * l2)))
-    return dict(tau=-c * math.sqrt(d) / (sigma_minus * v.sum()), cos=v.sum() / (math.sqrt(d) * l2), **summarise(errs, prior_plus))
+    return dict(tau=-c * math.sqrt(d) / (sigma_minus * v.sum()), cos=v.sum() / (math.sqrt(d) * l2),
+                **summarise(errs, prior_plus))
 
-# %% ../nbs/04_theory.ipynb #c069
-ASSIGNMENTS = {"natural": (0, 0), "AT": (1, 1), "adv +1 / anti -1": (1, -1), "anti +1 / adv -1": (-1, 1), "all anti": (-1, -1)}
+# %% ../nbs/04_theory.ipynb #c144
+ASSIGNMENTS = {"natural": (0, 0), "AT": (1, 1), "adv +1 / anti -1": (1, -1), "anti +1 / adv -1": (-1, 1),
+               "all anti": (-1, -1)}
 
+# %% ../nbs/04_theory.ipynb #c147
 def assignment_table(e: float, # bound size (normalised) used for every non-zero direction
                      e_test: float, # normalised attack size at test time
                      **setting, # m, K, prior_plus, noise_plus, noise_minus (see `classwise_errors`)
                     ) -> list: # one dict per assignment of ASSIGNMENTS
     "Class-wise errors of every direction assignment (signs of ASSIGNMENTS times `e`)."
-    return [dict(assignment=name, **classwise_errors(sp * e, sm * e, e_test, **setting)) for name, (sp, sm) in ASSIGNMENTS.items()]
+    return [dict(assignment=name, **classwise_errors(sp * e, sm * e, e_test, **setting))
+            for name, (sp, sm) in ASSIGNMENTS.items()]
 
-# %% ../nbs/04_theory.ipynb #c072
+# %% ../nbs/04_theory.ipynb #c151
 def bound_grid(values: np.ndarray, # signed normalised bounds scanned for each class
                e_test: float, # normalised attack size at test time
                metrics: tuple=("rob_worst", "rob_gap", "nat_avg"), # keys of `classwise_errors` to collect
@@ -323,40 +452,82 @@ def bound_grid(values: np.ndarray, # signed normalised bounds scanned for each c
             for k in metrics: out[k][i, j] = r[k]
     return out
 
-# %% ../nbs/04_theory.ipynb #c076
-def _dominates(a: tuple, b: tuple) -> bool: return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
+# %% ../nbs/04_theory.ipynb #c158
+def _dominates(a: tuple, # errors of one candidate
+               b: tuple, # errors of the reference
+              ) -> bool: # no worse everywhere and better somewhere
+    "Pareto dominance for errors (lower is better)."
+    return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
 
+# %% ../nbs/04_theory.ipynb #c160
+def _pareto_better(r: dict, # a row of `assignment_table`
+                   at: dict, # the AT row
+                   keys: tuple, # the two error keys compared
+                   tol: float, # grid of the comparison
+                  ) -> bool: # whether `r` is Pareto-better than `at` on `keys`
+    "Pareto comparison of two rows on `keys`, after rounding to multiples of `tol`."
+    q = lambda r, k: round(r[k] / tol)   # compare on a grid of `tol`
+    return _dominates(tuple(q(r, k) for k in keys), tuple(q(at, k) for k in keys))
+
+# %% ../nbs/04_theory.ipynb #c163
+def _compare_with_at(rows: list, # rows of `assignment_table`
+                     tol: float, # differences below this count as ties
+                    ) -> tuple: # (AT row, fairer, better average trade-off, better worst-class trade-off)
+    "The assignments that beat AT on fairness and on each trade-off."
+    at = next(r for r in rows if r["assignment"] == "AT")
+    fair, avg_better, worst_better = [], [], []
+    for r in rows:
+        if r["assignment"] in ("AT", "natural"): continue
+        if r["rob_worst"] < at["rob_worst"] - tol and r["rob_gap"] < at["rob_gap"] - tol: fair.append(r["assignment"])
+        if _pareto_better(r, at, ("nat_avg", "rob_avg"), tol): avg_better.append(r["assignment"])
+        if _pareto_better(r, at, ("nat_worst", "rob_worst"), tol): worst_better.append(r["assignment"])
+    return at, fair, avg_better, worst_better
+
+# %% ../nbs/04_theory.ipynb #c166
+def _claim(rows: list, # rows of `assignment_table`
+           fair: list, # fairer than AT
+           avg_better: list, # better average trade-off
+           worst_better: list, # better worst-class trade-off
+          ) -> str: # "agrees", "agrees in part" or "does not agree"
+    "Whether the numbers agree with the abstract's claim that mixing beats AT."
+    sign = {r["assignment"]: (np.sign(r["e_plus"]), np.sign(r["e_minus"])) for r in rows}
+    mixed = lambda a: sign[a][0] * sign[a][1] < 0
+    has_anti = lambda a: min(sign[a]) < 0
+    if any(mixed(a) and a in fair and (a in avg_better or a in worst_better) for a in sign): return "agrees"
+    if any(has_anti(a) for a in fair + avg_better + worst_better): return "agrees in part"
+    return "does not agree"
+
+# %% ../nbs/04_theory.ipynb #c169
+def _grid_lines(grid: dict, # `bound_grid` result containing "rob_worst"
+                values: np.ndarray, # the grid's bound values
+               ) -> list: # one line of text per sign pattern present in the grid
+    "The lowest worst-class robust error on the grid for each sign pattern of (e_+, e_-)."
+    W = grid["rob_worst"]; EP, EM = np.meshgrid(values, values, indexing="ij")
+    patterns = [("any signs", np.ones_like(W, dtype=bool)), ("adversarial only (both >= 0)", (EP >= 0) & (EM >= 0)),
+                ("mixed signs", EP * EM < 0), ("all anti-adversarial (both <= 0)", (EP <= 0) & (EM <= 0))]
+    lines = []
+    for label, mask in patterns:
+        if not mask.any(): continue
+        k = int(np.argmin(np.where(mask, W, np.inf)))
+        lines.append(f"grid, lowest worst-class robust error with {label}: {100 * W.flat[k]:.2f}% "
+                     f"at (e_+, e_-) = ({EP.flat[k]:+.2f}, {EM.flat[k]:+.2f})")
+    return lines
+
+# %% ../nbs/04_theory.ipynb #c172
 def verdict(rows: list, # rows of `assignment_table` (with keys assignment, e_plus, e_minus and the summaries)
             grid: dict|None=None, # optional `bound_grid` result containing "rob_worst"
             values: np.ndarray|None=None, # the grid's bound values
             tol: float=1e-4, # differences below this count as ties
            ) -> list: # lines of text
     "Which assignment is fairer and has a better robustness/accuracy trade-off than AT, from the numbers."
-    at = next(r for r in rows if r["assignment"] == "AT")
-    fair, avg_better, worst_better = [], [], []
-    for r in rows:
-        if r["assignment"] in ("AT", "natural"): continue
-        if r["rob_worst"] < at["rob_worst"] - tol and r["rob_gap"] < at["rob_gap"] - tol: fair.append(r["assignment"])
-        q = lambda r, k: round(r[k] / tol)   # compare on a grid of `tol`
-        if _dominates((q(r, "nat_avg"), q(r, "rob_avg")), (q(at, "nat_avg"), q(at, "rob_avg"))): avg_better.append(r["assignment"])
-        if _dominates((q(r, "nat_worst"), q(r, "rob_worst")), (q(at, "nat_worst"), q(at, "rob_worst"))): worst_better.append(r["assignment"])
+    at, fair, avg_better, worst_better = _compare_with_at(rows, tol)
     best = min(rows, key=lambda r: r["rob_worst"])
     lines = [f"fairer than AT (lower worst-class robust error and gap): {fair or 'none'}",
              f"better average trade-off than AT (Pareto on nat_avg, rob_avg): {avg_better or 'none'}",
              f"better worst-class trade-off than AT (Pareto on nat_worst, rob_worst): {worst_better or 'none'}",
-             f"lowest worst-class robust error in the table: {best['assignment']} ({100 * best['rob_worst']:.2f}% vs AT {100 * at['rob_worst']:.2f}%)"]
-    sign = {r["assignment"]: (np.sign(r["e_plus"]), np.sign(r["e_minus"])) for r in rows}
-    mixed = lambda a: sign[a][0] * sign[a][1] < 0
-    has_anti = lambda a: min(sign[a]) < 0
-    if any(mixed(a) and a in fair and (a in avg_better or a in worst_better) for a in sign): claim = "agrees"
-    elif any(has_anti(a) for a in fair + avg_better + worst_better): claim = "agrees in part"
-    else: claim = "does not agree"
-    if grid is not None:
-        W = grid["rob_worst"]; EP, EM = np.meshgrid(values, values, indexing="ij")
-        for label, mask in [("any signs", np.ones_like(W, dtype=bool)), ("adversarial only (both >= 0)", (EP >= 0) & (EM >= 0)),
-                            ("mixed signs", EP * EM < 0), ("all anti-adversarial (both <= 0)", (EP <= 0) & (EM <= 0))]:
-            if not mask.any(): continue
-            k = int(np.argmin(np.where(mask, W, np.inf)))
-            lines.append(f"grid, lowest worst-class robust error with {label}: {100 * W.flat[k]:.2f}% at (e_+, e_-) = ({EP.flat[k]:+.2f}, {EM.flat[k]:+.2f})")
+             f"lowest worst-class robust error in the table: {best['assignment']} "
+             f"({100 * best['rob_worst']:.2f}% vs AT {100 * at['rob_worst']:.2f}%)"]
+    claim = _claim(rows, fair, avg_better, worst_better)
+    if grid is not None: lines += _grid_lines(grid, values)
     lines.append(f"abstract's claim (mixing beats AT on fairness and trade-off): {claim}")
     return lines
