@@ -10,7 +10,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .perturb import perturb, signed_bounds, objective_values
-from .features import FEATURE_NAMES, _check_labels, class_vector
+from .data import check_labels
+from .features import FEATURE_NAMES, class_vector
 from .bilevel import FunctionalModel
 
 # %% auto #0
@@ -85,7 +86,7 @@ def remargin_bounds(y: torch.Tensor, # labels, (B,)
     "ReMargin: each sample's bound is the base bound times its class's factor."
     _check_base(base)
     r = remargin_factors(lambda2, low, high).to(y.device)
-    _check_labels(y, y.shape[0] if y.dim() == 1 else -1, r.numel())
+    check_labels(y, r.numel(), y.shape[0] if y.dim() == 1 else -1)
     return base * r[y]
 
 def grad_based_bounds(grad_norm: torch.Tensor, # feature 3, ||onehot(y) - softmax||_2 in [0, sqrt 2], (B,)
@@ -202,7 +203,7 @@ def caat_objective(model: nn.Module, # classifier (a real module or a `Functiona
     P, B = perturbations, x.shape[0]
     if alpha.shape != (B,) or beta.shape != (B,): raise ValueError(f"alpha and beta must be ({B},), got {tuple(alpha.shape)} and {tuple(beta.shape)}")
     logits = model(x)
-    _check_labels(y, B, logits.shape[1])
+    check_labels(y, logits.shape[1], B)
     w0, w1 = _class_weights(class_weights, y, logits.shape[1], logits[:, 0])
     logits_adv = model(P.x_adv)
     logits_anti = logits_adv if P.x_anti is P.x_adv else model(P.x_anti)

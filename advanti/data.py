@@ -9,24 +9,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'NOISE_KINDS', 'CIFAR', 'DATASETS', 'Split', 'DataBundle', 'stratified_take', 'NoisyLabels',
            'check_labels', 'add_label_noise', 'long_tail_counts', 'long_tail_indices', 'make_bundle',
            'load_digits_bundle', 'load_cifar_arrays', 'load_cifar_bundle', 'gaussian_mixture', 'gaussian_bundle',
            'load_bundle', 'iterations_per_epoch']
-
-# %% ../nbs/00_data.ipynb #c005
-def patch(f=None, # the function to add; omitted when called with options: `@patch(as_prop=True)`
-          *, as_prop: bool=False, # add it as a read-only property
-         ):
-    "Add `f` to the class of its first parameter's annotation (fastcore's `@patch`, without fastcore)."
-    if f is None: return lambda f: patch(f, as_prop=as_prop)
-    cls = next(iter(f.__annotations__.values()))
-    if isinstance(cls, str): cls = eval(cls, f.__globals__)
-    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
-    setattr(cls, f.__name__, property(f) if as_prop else f)
-    return f
 
 # %% ../nbs/00_data.ipynb #c008
 def _default_data_root() -> Path:

@@ -8,6 +8,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .data import check_labels
 from .perturb import preserve_modes
 from .metrics import average_ranks, auroc, spearman
 
@@ -24,11 +25,6 @@ def class_vector(name: str, value, num_classes: int, like: torch.Tensor) -> torc
     if v.numel() != num_classes: raise ValueError(f"{name} has {v.numel()} values for {num_classes} classes")
     return v
 
-def _check_labels(y: torch.Tensor, batch_size: int, num_classes: int):
-    if y.dim() != 1 or y.shape[0] != batch_size: raise ValueError(f"y has shape {tuple(y.shape)}, expected ({batch_size},)")
-    if y.numel() and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
-
 def sample_features(logits: torch.Tensor, # clean logits, (B, C)
                     y: torch.Tensor, # labels, (B,)
                     class_mean_loss: torch.Tensor, # previous epoch's mean loss per class, (C,)
@@ -37,7 +33,7 @@ def sample_features(logits: torch.Tensor, # clean logits, (B, C)
     "The six per-sample features of CAAT's meta network, from clean logits."
     if logits.dim() != 2 or logits.shape[1] < 2: raise ValueError(f"logits must be (B, C) with C >= 2, got {tuple(logits.shape)}")
     B, C = logits.shape
-    _check_labels(y, B, C)
+    check_labels(y, C, B)
     with torch.no_grad():
         log_p = logits.detach().log_softmax(dim=1); p = log_p.exp()
         onehot = F.one_hot(y, C).to(p.dtype)
@@ -61,7 +57,7 @@ class ClassLossTracker:
         if y.numel() == 0: raise ValueError("train_labels is empty")
         C = int(y.max()) + 1 if num_classes is None else num_classes
         if C < 2: raise ValueError(f"need at least 2 classes, got num_classes={C}")
-        _check_labels(y, y.numel(), C)
+        check_labels(y, C, y.numel())
         counts = torch.bincount(y, minlength=C).double()
         self.num_classes = C
         self.class_proportion = (counts / counts.sum()).to(y.device)
@@ -92,7 +88,7 @@ class ClassLossTracker:
                loss: torch.Tensor, # per-sample clean loss of the batch, (B,)
               ):
         "Accumulate a batch's per-sample losses into the current epoch's class sums."
-        _check_labels(y, loss.numel(), self.num_classes)
+        check_labels(y, self.num_classes, loss.numel())
         if self._sum.device != loss.device: self.to(loss.device)
         self._sum.index_add_(0, y, loss.detach().reshape(-1).double())
         self._count.index_add_(0, y, torch.ones_like(self._count[y]))

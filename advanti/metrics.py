@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
+from .data import check_labels
 from .perturb import perturb, AttackSettings
 
 # %% auto #0
@@ -43,8 +44,7 @@ def errors_from_predictions(y: torch.Tensor, # true labels (N,)
                             attack: str="", # description
                            ) -> ClasswiseErrors:
     "Class-wise natural, boundary and robust error from clean and attacked predictions."
-    if len(y) and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
+    check_labels(y, num_classes)
     wrong_clean = clean_pred != y
     wrong_attacked = wrong_clean | (attacked_pred != y)
     counts = torch.bincount(y, minlength=num_classes).float()

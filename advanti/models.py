@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import patch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['MODELS', 'Normalize', 'SmallCNN', 'PreActBlock', 'BasicBlock', 'PreActResNet18', 'ResNet32', 'LinearClassifier',
