@@ -134,7 +134,7 @@ def run_job(job: Job, # the job
 # %% ../nbs/07_runner.ipynb #c042
 def _one_thread(): torch.set_num_threads(1)  # the worker processes' initialiser
 
-# %% ../nbs/07_runner.ipynb #c044
+# %% ../nbs/07_runner.ipynb #c045
 def _in_pool(calls: list[tuple], workers: int):
     "Run `run_job(*args)` for each args in `calls` on `workers` processes (one torch thread each); re-raise a failure."
     import concurrent.futures, multiprocessing
@@ -142,7 +142,7 @@ def _in_pool(calls: list[tuple], workers: int):
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread) as pool:
         for future in [pool.submit(run_job, *args) for args in calls]: future.result()
 
-# %% ../nbs/07_runner.ipynb #c047
+# %% ../nbs/07_runner.ipynb #c048
 def run_jobs(jobs: list[Job], # the jobs
              out_dir: str|Path, # experiment folder
              force: bool=False, # retrain even when a record exists
@@ -161,7 +161,7 @@ def run_jobs(jobs: list[Job], # the jobs
         force = False
     return [run_job(j, out_dir, force) for j in jobs]
 
-# %% ../nbs/07_runner.ipynb #c050
+# %% ../nbs/07_runner.ipynb #c051
 def planned_meta_steps(job: Job) -> int|None:
     "Meta steps the job's method will take (None for a method without meta steps)."
     method = make_method(job.method, **job.method_options)
@@ -169,7 +169,7 @@ def planned_meta_steps(job: Job) -> int|None:
     config = TrainConfig(**job.config)
     return method.planned_meta_steps(len(job_bundle(job).train.y), config.batch_size, config.epochs)
 
-# %% ../nbs/07_runner.ipynb #c053
+# %% ../nbs/07_runner.ipynb #c054
 def _trained_model(job: Job, out_dir: str|Path) -> tuple:
     "The job's trained model in eval mode on its device (the job is run first when needed), and the device."
     run_job(job, out_dir, need_weights=True)
@@ -180,7 +180,7 @@ def _trained_model(job: Job, out_dir: str|Path) -> tuple:
     model.to(device).eval()
     return model, device
 
-# %% ../nbs/07_runner.ipynb #c055
+# %% ../nbs/07_runner.ipynb #c056
 def autoattack_job(job: Job, # a job already run in `out_dir`
                    out_dir: str|Path, # its experiment folder
                    version: str="standard", # AutoAttack version, or "custom" with `attacks`
@@ -205,7 +205,7 @@ def autoattack_job(job: Job, # a job already run in `out_dir`
     save_json(result, path)
     return result
 
-# %% ../nbs/07_runner.ipynb #c059
+# %% ../nbs/07_runner.ipynb #c060
 def _parent_job(hot_start: dict, # {"method": ..., "config": {...}, "label": ..., **options}
                 config: dict, # TrainConfig fields shared by all jobs (without seed)
                 seed: int, # the seed
@@ -216,7 +216,7 @@ def _parent_job(hot_start: dict, # {"method": ..., "config": {...}, "label": ...
     parent_config = dict(config, **spec.pop("config", {}), seed=seed)
     return Job(name, spec.pop("label", f"{name} (hot start)"), spec, config=parent_config, **job_fields)
 
-# %% ../nbs/07_runner.ipynb #c061
+# %% ../nbs/07_runner.ipynb #c062
 def method_jobs(methods: list, # names, or dicts {"method", "label", "hot_start": bool, "config": {...}, **options}
                 seeds: list[int], # seeds
                 config: dict, # TrainConfig fields shared by all jobs (without seed)
@@ -239,10 +239,10 @@ def method_jobs(methods: list, # names, or dicts {"method", "label", "hot_start"
             jobs.append(Job(name, label or name, spec, config=job_config, init=parent, **job_fields))
     return jobs
 
-# %% ../nbs/07_runner.ipynb #c071
+# %% ../nbs/07_runner.ipynb #c072
 EXPERIMENTS: dict[str, dict] = {}
 
-# %% ../nbs/07_runner.ipynb #c073
+# %% ../nbs/07_runner.ipynb #c074
 EXPERIMENTS["digits_baselines"] = dict(
     notebook="digits_baselines.ipynb",
     produces="Table 1 (ERM, PGD-AT, TRADES on digits): six-column errors; per-class error figure",
@@ -255,14 +255,14 @@ EXPERIMENTS["digits_baselines"] = dict(
     ),
     folders=dict(verdict="quick"))
 
-# %% ../nbs/07_runner.ipynb #c076
+# %% ../nbs/07_runner.ipynb #c077
 EXPERIMENTS["theory_gaussian"] = dict(
     notebook="theory_gaussian.ipynb",
     produces="Theory tables (hard/easy, imbalance, noisy labels) and heat maps over the two classes' signed bounds",
     profiles=dict(tiny=dict(grid_points=5), quick=dict(), verdict=dict(report_dir="reports/theory"), paper=dict()),
     folders=dict(verdict="quick"))
 
-# %% ../nbs/07_runner.ipynb #c079
+# %% ../nbs/07_runner.ipynb #c080
 EXPERIMENTS["caat_digits"] = dict(
     notebook="caat_digits.ipynb",
     produces="CAAT (the authors') vs baselines and controls on noisy (20% pair-flip) and long-tailed (IF = 10) "
@@ -279,7 +279,7 @@ EXPERIMENTS["caat_digits"] = dict(
     ),
     folders=dict(verdict="quick"))
 
-# %% ../nbs/07_runner.ipynb #c082
+# %% ../nbs/07_runner.ipynb #c083
 def experiments_folder() -> Path:
     "The folder of the experiment notebooks (a source checkout's nbs/experiments)."
     import advanti
@@ -290,7 +290,7 @@ def experiments_folder() -> Path:
                                 "nbs/experiments (clone it, or set ADVANTI_EXPERIMENTS)")
     return folder
 
-# %% ../nbs/07_runner.ipynb #c085
+# %% ../nbs/07_runner.ipynb #c086
 def _experiment_parameters(name: str, profile: str, results: str|Path, overrides: dict|None) -> tuple[Path, dict]:
     "The output folder and the papermill parameters of experiment `name` under `profile`."
     if name not in EXPERIMENTS: raise ValueError(f"unknown experiment {name!r}; valid: {tuple(EXPERIMENTS)}")
@@ -303,7 +303,7 @@ def _experiment_parameters(name: str, profile: str, results: str|Path, overrides
     params = {**base, **spec["profiles"][profile], **(overrides or {}), "out_dir": str(out_dir)}
     return out_dir, params
 
-# %% ../nbs/07_runner.ipynb #c089
+# %% ../nbs/07_runner.ipynb #c090
 def run_experiment(name: str, # a key of EXPERIMENTS
                    profile: str="quick", # a profile of that experiment
                    results: str|Path="results", # root folder of all results
@@ -326,7 +326,7 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     os.replace(executed, out_dir / final)
     return out_dir
 
-# %% ../nbs/07_runner.ipynb #c095
+# %% ../nbs/07_runner.ipynb #c096
 def _parser() -> argparse.ArgumentParser:
     "The `advanti` command line's parser."
     parser = argparse.ArgumentParser(prog="advanti", description="Run advanti's experiments (papermill notebooks).")
@@ -343,7 +343,7 @@ def _parser() -> argparse.ArgumentParser:
     readme.add_argument("--readme", default="README.md"); readme.add_argument("--reports", default="reports")
     return parser
 
-# %% ../nbs/07_runner.ipynb #c098
+# %% ../nbs/07_runner.ipynb #c099
 def _experiment_names(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
     "The experiments `reproduce` runs (argparse's usage error on an unknown name or profile)."
     names = args.only if args.only else [n for n, s in EXPERIMENTS.items() if args.profile in s["profiles"]]
@@ -356,13 +356,13 @@ def _experiment_names(parser: argparse.ArgumentParser, args: argparse.Namespace)
             parser.error(f"experiment {n!r} has no profile {args.profile!r}")
     return names
 
-# %% ../nbs/07_runner.ipynb #c101
+# %% ../nbs/07_runner.ipynb #c102
 def _timed_experiment(name: str, profile: str, results: str, kernel: str) -> tuple[str, Path, float]:
     "Run one experiment; its name, output folder and seconds taken."
     started = time.time()
     return name, run_experiment(name, profile, results, kernel), time.time() - started
 
-# %% ../nbs/07_runner.ipynb #c102
+# %% ../nbs/07_runner.ipynb #c104
 def _reproduce_in_pool(names: list[str], args: argparse.Namespace, jobs: int, report):
     "Run experiments `names` on `jobs` processes, reporting each; SystemExit naming the failed ones."
     import concurrent.futures, multiprocessing  # one process per experiment (each notebook has its own kernel)
@@ -375,7 +375,7 @@ def _reproduce_in_pool(names: list[str], args: argparse.Namespace, jobs: int, re
                 failed.append(n); print(f"{n} [{args.profile}] failed: {error}", file=sys.stderr, flush=True)
     if failed: raise SystemExit(f"experiment(s) failed: {', '.join(failed)}")
 
-# %% ../nbs/07_runner.ipynb #c103
+# %% ../nbs/07_runner.ipynb #c106
 def main(argv: list[str]|None=None):
     "The `advanti` command line."
     parser = _parser()

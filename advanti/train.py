@@ -179,7 +179,7 @@ class _SilentBar:
     def set_postfix(self, **kwargs): pass
     def close(self): pass
 
-# %% ../nbs/06_train.ipynb #c043
+# %% ../nbs/06_train.ipynb #c045
 def _progress_bar(t: _Training, label: str|None):
     "A bar over every iteration of the run (starting where a resumed run stands)."
     config = t.run.config
@@ -189,7 +189,7 @@ def _progress_bar(t: _Training, label: str|None):
     return tqdm(total=total, initial=t.run.iteration, disable=not config.progress,
                 desc=f"{label or t.run.method.name}", leave=False)
 
-# %% ../nbs/06_train.ipynb #c046
+# %% ../nbs/06_train.ipynb #c048
 def _batch_step(run: Run, x: torch.Tensor, y: torch.Tensor, index: torch.Tensor) -> float:
     "One SGD step on the method's loss on batch (x, y); the loss."
     run.model.train()
@@ -201,7 +201,7 @@ def _batch_step(run: Run, x: torch.Tensor, y: torch.Tensor, index: torch.Tensor)
     run.iteration += 1
     return loss.item()
 
-# %% ../nbs/06_train.ipynb #c049
+# %% ../nbs/06_train.ipynb #c051
 def _train_epoch(t: _Training, # the loop's state (run.epoch is the epoch to train)
                  x_train: torch.Tensor, # training images, on the run's device
                  y_train: torch.Tensor, # training labels, on the run's device
@@ -221,13 +221,13 @@ def _train_epoch(t: _Training, # the loop's state (run.epoch is the epoch to tra
     run.scheduler.step()
     return total / seen
 
-# %% ../nbs/06_train.ipynb #c052
+# %% ../nbs/06_train.ipynb #c054
 def _keep_best(t: _Training, epoch: int, score: float):
     "Remember `epoch` and the model's weights if `score` beats the best so far."
     if t.best is None or score < t.best[1]:
         t.best, t.best_state = (epoch, score), copy.deepcopy(t.run.model.state_dict())
 
-# %% ../nbs/06_train.ipynb #c055
+# %% ../nbs/06_train.ipynb #c057
 def _epoch_entry(t: _Training, # the loop's state (run.epoch is the epoch just trained)
                  train_loss: float, # its mean training loss
                  bar, # progress bar
@@ -243,18 +243,18 @@ def _epoch_entry(t: _Training, # the loop's state (run.epoch is the epoch just t
         bar.set_postfix(val_rob=f"{summary['avg_rob']:.1f}", val_nat=f"{summary['avg_nat']:.1f}")
     return entry
 
-# %% ../nbs/06_train.ipynb #c058
+# %% ../nbs/06_train.ipynb #c060
 def _rng_states() -> dict:
     "torch's global random states (CPU and, when present, CUDA)."
     return dict(cpu=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None)
 
-# %% ../nbs/06_train.ipynb #c059
+# %% ../nbs/06_train.ipynb #c062
 def _set_rng_states(states: dict):
     "Restore the random states `_rng_states` returned."
     torch.set_rng_state(states["cpu"])
     if states["cuda"] is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(states["cuda"])
 
-# %% ../nbs/06_train.ipynb #c062
+# %% ../nbs/06_train.ipynb #c065
 def _resume_state(t: _Training) -> dict:
     "The resume file's content after epoch `t.run.epoch`."
     run = t.run
@@ -264,14 +264,14 @@ def _resume_state(t: _Training) -> dict:
                 iteration=run.iteration, history=run.history, best=t.best, best_state=t.best_state,
                 seconds=time.time() - t.started)
 
-# %% ../nbs/06_train.ipynb #c065
+# %% ../nbs/06_train.ipynb #c068
 def _save_resume(path: str|Path, state: dict):
     "Write `state` to `path` atomically: a crash leaves the previous resume file whole."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     torch.save(state, partial); os.replace(partial, path)
 
-# %% ../nbs/06_train.ipynb #c068
+# %% ../nbs/06_train.ipynb #c071
 def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
     "The saved state at `path` (None when there is none); refuses one written under other settings."
     if path is None or not Path(path).exists(): return None
@@ -282,7 +282,7 @@ def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
                                         "delete it or use another path")
     return state
 
-# %% ../nbs/06_train.ipynb #c072
+# %% ../nbs/06_train.ipynb #c075
 def _restore(t: _Training, saved: dict):
     "Put the state of a resume file back into the run and the loop."
     run = t.run
@@ -292,7 +292,7 @@ def _restore(t: _Training, saved: dict):
     run.iteration, run.history, t.first_epoch = saved["iteration"], saved["history"], saved["epoch"]
     t.best, t.best_state, t.started = saved["best"], saved["best_state"], time.time() - saved["seconds"]
 
-# %% ../nbs/06_train.ipynb #c075
+# %% ../nbs/06_train.ipynb #c078
 def provenance() -> dict:
     "Versions and machine facts for a record."
     import advanti, subprocess
@@ -304,7 +304,7 @@ def provenance() -> dict:
                 python=platform.python_version(), machine=platform.machine(), cuda=cuda,
                 time=time.strftime("%Y-%m-%dT%H:%M:%S"))
 
-# %% ../nbs/06_train.ipynb #c078
+# %% ../nbs/06_train.ipynb #c081
 def _jsonable(obj):
     "Convert tensors and tuples inside `obj` to JSON-ready lists and numbers."
     if isinstance(obj, dict): return {str(k): _jsonable(v) for k, v in obj.items()}
@@ -313,14 +313,14 @@ def _jsonable(obj):
     if hasattr(obj, "item") and callable(obj.item): return obj.item()
     return obj
 
-# %% ../nbs/06_train.ipynb #c081
+# %% ../nbs/06_train.ipynb #c084
 def _pixel_evaluation(t: _Training) -> dict:
     "Class-wise test errors of the model as given (pixel space) under the evaluation attack."
     t.pixel_model.eval()
     return evaluate(t.pixel_model, t.pixel_bundle.test, t.pixel_bundle.num_classes, t.run.attack, device=t.run.device,
                     seed=t.run.config.seed).to_dict()
 
-# %% ../nbs/06_train.ipynb #c084
+# %% ../nbs/06_train.ipynb #c087
 def _final_metrics(t: _Training) -> dict:
     "Validation and test errors of the last epoch's model and of the best epoch's (whose weights the model keeps)."
     run, legacy = t.run, t.run.config.legacy_normalisation
@@ -332,7 +332,7 @@ def _final_metrics(t: _Training) -> dict:
     if legacy: metrics["best"]["test_pixel"] = _pixel_evaluation(t)
     return metrics
 
-# %% ../nbs/06_train.ipynb #c086
+# %% ../nbs/06_train.ipynb #c089
 def _record(t: _Training, label: str|None, metrics: dict) -> dict:
     "The JSON-ready record of a finished run."
     run, bundle = t.run, t.run.bundle
@@ -341,7 +341,7 @@ def _record(t: _Training, label: str|None, metrics: dict) -> dict:
                 model=type(t.pixel_model).__name__, attack=run.attack.as_dict(), history=_jsonable(run.history),
                 metrics=metrics, seconds=time.time() - t.started, provenance=provenance())
 
-# %% ../nbs/06_train.ipynb #c089
+# %% ../nbs/06_train.ipynb #c092
 def train(model: nn.Module, # the network (normalising inside), in pixel space
           bundle, # the DataBundle to train on
           method: str|Method="erm", # a registered method name or a Method
