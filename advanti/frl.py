@@ -121,8 +121,6 @@ def rho1_at(self: FRLMultipliers, n: int) -> float:
 def w0(self: FRLMultipliers) -> torch.Tensor: return frl_class_weights(self.lambda0)
 @patch(as_prop=True)
 def w1(self: FRLMultipliers) -> torch.Tensor: return frl_class_weights(self.lambda1)
-@patch(as_prop=True)
-def bound_factors(self: FRLMultipliers) -> torch.Tensor: return frl_bound_factors(self.lambda2, *self.factor_range)
 
 @patch
 def class_weights(self: FRLMultipliers) -> tuple[torch.Tensor, torch.Tensor]:
@@ -130,13 +128,17 @@ def class_weights(self: FRLMultipliers) -> tuple[torch.Tensor, torch.Tensor]:
     return self.w0, self.w1
 
 # %% ../nbs/05a_frl.ipynb #c044
+@patch(as_prop=True)
+def bound_factors(self: FRLMultipliers) -> torch.Tensor: return frl_bound_factors(self.lambda2, *self.factor_range)
+
+# %% ../nbs/05a_frl.ipynb #c047
 @patch
 def diagnostics(self: FRLMultipliers) -> dict:
     "JSON-ready multipliers, class weights and bound factors."
     return dict(lambda0=self.lambda0.tolist(), lambda1=self.lambda1.tolist(), lambda2=self.lambda2.tolist(),
                 w0=self.w0.tolist(), w1=self.w1.tolist(), bound_factors=self.bound_factors.tolist())
 
-# %% ../nbs/05a_frl.ipynb #c047
+# %% ../nbs/05a_frl.ipynb #c050
 @patch
 def update(self: FRLMultipliers,
            natural, # natural error per class on the validation split, fractions (C,)
@@ -154,13 +156,14 @@ def update(self: FRLMultipliers,
     self.lambda2 = self.lambda2 + self.rho2 * gamma1
     return dict(update=self.updates, rho1=rho1, gamma0=gamma0.tolist(), gamma1=gamma1.tolist(), **self.diagnostics())
 
-# %% ../nbs/05a_frl.ipynb #c055
+# %% ../nbs/05a_frl.ipynb #c058
 @patch
 def state_dict(self: FRLMultipliers) -> dict:
     "The update count and the three multipliers, JSON-ready."
     return dict(num_classes=self.num_classes, updates=self.updates, lambda0=self.lambda0.tolist(),
                 lambda1=self.lambda1.tolist(), lambda2=self.lambda2.tolist())
 
+# %% ../nbs/05a_frl.ipynb #c061
 @patch
 def load_state_dict(self: FRLMultipliers, state: dict):
     "Continue from `state` (from `state_dict`)."
@@ -170,7 +173,7 @@ def load_state_dict(self: FRLMultipliers, state: dict):
     self.lambda0, self.lambda1, self.lambda2 = (torch.tensor(state[k], dtype=torch.float64)
                                                 for k in ("lambda0", "lambda1", "lambda2"))
 
-# %% ../nbs/05a_frl.ipynb #c062
+# %% ../nbs/05a_frl.ipynb #c068
 def weighted_trades_loss(logits: torch.Tensor, # logits on the clean inputs, (B, C)
                          logits_adv: torch.Tensor, # logits on the adversaries, (B, C)
                          y: torch.Tensor, # labels, (B,)
@@ -188,7 +191,7 @@ def weighted_trades_loss(logits: torch.Tensor, # logits on the clean inputs, (B,
     kl = objective_values("trades_kl", logits_adv, y, F.softmax(logits, 1))
     return (w0 * ce).sum() / w0.sum() + beta * (w1 * kl).sum() / w1.sum()
 
-# %% ../nbs/05a_frl.ipynb #c067
+# %% ../nbs/05a_frl.ipynb #c073
 @dataclass(kw_only=True, eq=False)
 class ClassWeightedTRADES(AttackOptions):
     """TRADES with class weights (w0 on the clean CE, w1 on the KL) and class-wise bound factors, re-estimated on the
@@ -203,20 +206,21 @@ class ClassWeightedTRADES(AttackOptions):
     def update(self, natural: torch.Tensor, boundary: torch.Tensor, counts=None) -> dict:
         raise NotImplementedError # new state from errors
 
-# %% ../nbs/05a_frl.ipynb #c071
+# %% ../nbs/05a_frl.ipynb #c077
 @patch
 def diagnostics(self: ClassWeightedTRADES) -> dict:
     "The class weights and bound factors the loss uses now, JSON-ready."
     return dict(w0=self.natural_weights().tolist(), w1=self.boundary_weights().tolist(),
                 bound_factors=self.bound_factors().tolist())
 
+# %% ../nbs/05a_frl.ipynb #c080
 @patch
 def validate(self: ClassWeightedTRADES, run) -> dict:
     "Class-wise errors on the validation split under the run's evaluation attack, then `update`."
     errors = run.evaluate(run.bundle.val, self.val_samples)
     return dict(self.update(errors["natural"], errors["boundary"], errors.get("counts")), **self.diagnostics())
 
-# %% ../nbs/05a_frl.ipynb #c074
+# %% ../nbs/05a_frl.ipynb #c083
 @patch
 def prepare(self: ClassWeightedTRADES, run):
     "Fresh state for the run's classes, and the initial update unless resumed or `initial_update=False`."
@@ -226,14 +230,14 @@ def prepare(self: ClassWeightedTRADES, run):
 @patch
 def end_epoch(self: ClassWeightedTRADES, run, epoch: int) -> dict: return self.validate(run)
 
-# %% ../nbs/05a_frl.ipynb #c077
+# %% ../nbs/05a_frl.ipynb #c086
 @patch
 def adversaries(self: ClassWeightedTRADES, run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "TRADES adversaries inside each sample's bound eps * r_{y_i}."
     eps = self.bound(run) * self.bound_factors().to(x)[y]
     return perturb(run.model, x, y, eps, objective="trades_kl", random_start="normal", **self.attack_kwargs(run))
 
-# %% ../nbs/05a_frl.ipynb #c080
+# %% ../nbs/05a_frl.ipynb #c089
 @patch
 def batch_loss(self: ClassWeightedTRADES, run, x, y, index):
     "The class-weighted TRADES loss of a batch, with this method's weights and adversaries."
@@ -241,7 +245,7 @@ def batch_loss(self: ClassWeightedTRADES, run, x, y, index):
     logits, logits_adv = run.model(x), run.model(x_adv)  # separate passes, as TRADES' reference
     return weighted_trades_loss(logits, logits_adv, y, self.natural_weights(), self.boundary_weights(), self.beta)
 
-# %% ../nbs/05a_frl.ipynb #c084
+# %% ../nbs/05a_frl.ipynb #c093
 @dataclass(kw_only=True, eq=False)
 class FRL(ClassWeightedTRADES):
     """FRL (Xu et al. 2021): TRADES with class weights and/or class-wise bounds from fairness multipliers
@@ -260,7 +264,7 @@ class FRL(ClassWeightedTRADES):
         self.multipliers: FRLMultipliers|None = None
         FRLMultipliers(2, self.tau0, self.tau1, self.rho1, self.rho2, self.limit, self.halve_every)  # checks them
 
-# %% ../nbs/05a_frl.ipynb #c087
+# %% ../nbs/05a_frl.ipynb #c096
 @patch
 def reset(self: FRL, num_classes: int):
     "Fresh multipliers for `num_classes` classes, unless the current ones fit."
@@ -268,24 +272,27 @@ def reset(self: FRL, num_classes: int):
         self.multipliers = FRLMultipliers(num_classes, self.tau0, self.tau1, self.rho1, self.rho2, self.limit,
                                           self.halve_every)
 
+# %% ../nbs/05a_frl.ipynb #c099
 @patch(as_prop=True)
 def updates(self: FRL) -> int: return self.multipliers.updates
 @patch
 def update(self: FRL, natural, boundary, counts=None) -> dict: return self.multipliers.update(natural, boundary, counts)
 
-# %% ../nbs/05a_frl.ipynb #c090
+# %% ../nbs/05a_frl.ipynb #c102
 @patch
 def natural_weights(self: FRL): return self.multipliers.w0
 @patch
 def boundary_weights(self: FRL):
     C = self.multipliers.num_classes
     return self.multipliers.w1 if self.reweight_boundary else torch.full((C,), 1 / C, dtype=torch.float64)
+
+# %% ../nbs/05a_frl.ipynb #c105
 @patch
 def bound_factors(self: FRL):
-    return self.multipliers.bound_factors if self.remargin else torch.ones(self.multipliers.num_classes,
-                                                                            dtype=torch.float64)
+    C = self.multipliers.num_classes
+    return self.multipliers.bound_factors if self.remargin else torch.ones(C, dtype=torch.float64)
 
-# %% ../nbs/05a_frl.ipynb #c093
+# %% ../nbs/05a_frl.ipynb #c108
 @patch
 def state_dict(self: FRL) -> dict:
     return {} if self.multipliers is None else dict(multipliers=self.multipliers.state_dict())
@@ -294,7 +301,7 @@ def load_state_dict(self: FRL, state: dict):
     if "multipliers" in state:
         self.reset(state["multipliers"]["num_classes"]); self.multipliers.load_state_dict(state["multipliers"])
 
-# %% ../nbs/05a_frl.ipynb #c096
+# %% ../nbs/05a_frl.ipynb #c111
 @register("frl_reweight")
 @dataclass(kw_only=True, eq=False)
 class FRLReWeight(FRL):
@@ -313,7 +320,7 @@ class FRLReWeightReMargin(FRL):
     "FRL ReWeight + ReMargin: w0 from lambda0, w1 from lambda1, bound eps * clip(exp(2 lambda2_y), 0.98, 2.5)."
     reweight_boundary, remargin = True, True
 
-# %% ../nbs/05a_frl.ipynb #c109
+# %% ../nbs/05a_frl.ipynb #c124
 @register("baseline_reweight")
 @dataclass(kw_only=True, eq=False)
 class BaselineReWeight(ClassWeightedTRADES):
@@ -324,13 +331,14 @@ class BaselineReWeight(ClassWeightedTRADES):
 
     def __post_init__(self): super().__post_init__(); self.w0 = self.w1 = None; self.updates = 0
 
-# %% ../nbs/05a_frl.ipynb #c112
+# %% ../nbs/05a_frl.ipynb #c127
 @patch
 def reset(self: BaselineReWeight, num_classes: int):
     "Uniform weights for `num_classes` classes, unless the current ones fit."
     if self.w0 is None or self.w0.numel() != num_classes:
         self.w0 = self.w1 = torch.full((num_classes,), 1 / num_classes, dtype=torch.float64); self.updates = 0
 
+# %% ../nbs/05a_frl.ipynb #c130
 @patch
 def update(self: BaselineReWeight, natural, boundary, counts=None) -> dict:
     "Weights proportional to the errors plus `floor`."
@@ -340,7 +348,7 @@ def update(self: BaselineReWeight, natural, boundary, counts=None) -> dict:
     self.updates += 1
     return dict(update=self.updates)
 
-# %% ../nbs/05a_frl.ipynb #c115
+# %% ../nbs/05a_frl.ipynb #c133
 @patch
 def natural_weights(self: BaselineReWeight): return self.w0
 @patch
@@ -348,7 +356,7 @@ def boundary_weights(self: BaselineReWeight): return self.w1
 @patch
 def bound_factors(self: BaselineReWeight): return torch.ones_like(self.w0)
 
-# %% ../nbs/05a_frl.ipynb #c118
+# %% ../nbs/05a_frl.ipynb #c136
 @patch
 def state_dict(self: BaselineReWeight) -> dict:
     return {} if self.w0 is None else dict(w0=self.w0.tolist(), w1=self.w1.tolist(), updates=self.updates)
