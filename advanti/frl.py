@@ -305,8 +305,7 @@ def load_state_dict(self: FRL, state: dict):
 @register("frl_reweight")
 @dataclass(kw_only=True, eq=False)
 class FRLReWeight(FRL):
-    "FRL ReWeight: w0 from lambda0, w1 from lambda1, the dataset's bound."
-    reweight_boundary, remargin = True, False
+    "FRL ReWeight: w0 from lambda0, w1 from lambda1, the dataset's bound (`FRL`'s flags)."
 
 @register("frl_remargin")
 @dataclass(kw_only=True, eq=False)
@@ -318,7 +317,7 @@ class FRLReMargin(FRL):
 @dataclass(kw_only=True, eq=False)
 class FRLReWeightReMargin(FRL):
     "FRL ReWeight + ReMargin: w0 from lambda0, w1 from lambda1, bound eps * clip(exp(2 lambda2_y), 0.98, 2.5)."
-    reweight_boundary, remargin = True, True
+    remargin = True
 
 # %% ../nbs/05a_frl.ipynb #c124
 @register("baseline_reweight")
