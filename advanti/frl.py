@@ -7,10 +7,10 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn.functional as F
-from .perturb import perturb
 from dataclasses import dataclass
 from typing import ClassVar
-from .perturb import objective_values
+from fastcore.basics import patch
+from .perturb import perturb, objective_values
 from .methods import Method, register, AttackOptions, option
 
 # %% auto #0
@@ -19,15 +19,20 @@ __all__ = ['frl_violations', 'clamp_and_rescale', 'frl_class_weights', 'frl_boun
            'BaselineReWeight']
 
 # %% ../nbs/05a_frl.ipynb #c005
-def _error_vector(name: str, values, num_classes: int|None=None) -> torch.Tensor:
+def _error_vector(name: str, # what the values are, for the message
+                  values, # per-class error fractions, (C,)
+                  num_classes: int|None=None, # expected C (None: any)
+                 ) -> torch.Tensor: # float64 CPU (C,)
     "Check and convert per-class error fractions to a float64 CPU tensor."
     v = torch.as_tensor(values, dtype=torch.float64).detach().cpu().reshape(-1)
     if num_classes is not None and v.numel() != num_classes:
         raise ValueError(f"{name} has {v.numel()} values for {num_classes} classes")
     if not torch.isfinite(v).all(): raise ValueError(f"{name} must be finite, got {v.tolist()}")
-    if ((v < -1e-6) | (v > 1 + 1e-6)).any(): raise ValueError(f"{name} must be error fractions in [0, 1], got {v.tolist()}")
+    if ((v < -1e-6) | (v > 1 + 1e-6)).any():
+        raise ValueError(f"{name} must be error fractions in [0, 1], got {v.tolist()}")
     return v
 
+# %% ../nbs/05a_frl.ipynb #c009
 def frl_violations(natural: torch.Tensor, # natural error per class, fractions, (C,)
                    boundary: torch.Tensor, # boundary error per class, fractions, (C,)
                    tau0: float=0.07, # tolerance of the natural-error constraint
@@ -38,11 +43,12 @@ def frl_violations(natural: torch.Tensor, # natural error per class, fractions, 
     nat, bdy = _error_vector("natural", natural), _error_vector("boundary", boundary)
     if nat.numel() != bdy.numel(): raise ValueError(f"natural has {nat.numel()} classes but boundary has {bdy.numel()}")
     n = torch.ones_like(nat) if counts is None else torch.as_tensor(counts, dtype=torch.float64).reshape(-1)
-    if n.numel() != nat.numel() or (n < 0).any() or n.sum() <= 0: raise ValueError(f"counts must be {nat.numel()} non-negative numbers, not all 0, got {n.tolist()}")
+    if n.numel() != nat.numel() or (n < 0).any() or n.sum() <= 0:
+        raise ValueError(f"counts must be {nat.numel()} non-negative numbers, not all 0, got {n.tolist()}")
     total = lambda e: (n * e).sum() / n.sum()  # sample-weighted, as FRL's code computes it
     return nat - total(nat) - tau0, bdy - total(bdy) - tau1
 
-# %% ../nbs/05a_frl.ipynb #c010
+# %% ../nbs/05a_frl.ipynb #c016
 def clamp_and_rescale(lam: torch.Tensor, # multipliers, (C,)
                       limit: float=0.5, # largest allowed sum
                      ) -> torch.Tensor: # non-negative multipliers summing to at most `limit`
@@ -52,7 +58,7 @@ def clamp_and_rescale(lam: torch.Tensor, # multipliers, (C,)
     total = lam.sum()
     return lam * (limit / total) if total > limit else lam
 
-# %% ../nbs/05a_frl.ipynb #c014
+# %% ../nbs/05a_frl.ipynb #c021
 def frl_class_weights(lam: torch.Tensor, # multipliers lambda0 or lambda1, (C,)
                      ) -> torch.Tensor: # class weights w, float64 (C,), summing to 1
     "FRL's class weights w_c = 1/C + lambda_c - (1/C) sum_j lambda_j."
@@ -61,15 +67,30 @@ def frl_class_weights(lam: torch.Tensor, # multipliers lambda0 or lambda1, (C,)
     if C < 2: raise ValueError(f"need at least 2 classes, got {C}")
     return 1 / C + lam - lam.sum() / C
 
+# %% ../nbs/05a_frl.ipynb #c028
 def frl_bound_factors(lambda2: torch.Tensor, # margin multipliers, (C,)
                       low: float=0.98, # smallest factor
                       high: float=2.5, # largest factor
-                     ) -> torch.Tensor: # r_c = clip(exp(2 lambda2_c), low, high), float64 (C,)
+                      dtype: torch.dtype=torch.float64, # precision of the computation and the result
+                     ) -> torch.Tensor: # r_c = clip(exp(2 lambda2_c), low, high), (C,)
     "ReMargin's class-wise bound factors."
     if not 0 < low <= high: raise ValueError(f"need 0 < low <= high, got low={low!r}, high={high!r}")
-    return torch.exp(2 * torch.as_tensor(lambda2, dtype=torch.float64)).clamp(low, high)
+    return torch.exp(2 * torch.as_tensor(lambda2, dtype=dtype)).clamp(low, high)
 
-# %% ../nbs/05a_frl.ipynb #c021
+# %% ../nbs/05a_frl.ipynb #c033
+def _check_frl_constants(num_classes, tau0, tau1, rho1, rho2, limit, halve_every, factor_range):
+    "Raise a ValueError naming the first invalid constant of `FRLMultipliers`."
+    if not (isinstance(num_classes, int) and num_classes >= 2):
+        raise ValueError(f"num_classes must be an int >= 2, got {num_classes!r}")
+    for name, v in dict(tau0=tau0, tau1=tau1).items():
+        if not math.isfinite(v): raise ValueError(f"{name} must be finite, got {v!r}")
+    for name, v in dict(rho1=rho1, rho2=rho2, limit=limit).items():
+        if not (math.isfinite(v) and v > 0): raise ValueError(f"{name} must be a positive number, got {v!r}")
+    if not (isinstance(halve_every, int) and halve_every >= 1):
+        raise ValueError(f"halve_every must be a positive int, got {halve_every!r}")
+    frl_bound_factors(torch.zeros(1), *factor_range)  # checks the range
+
+# %% ../nbs/05a_frl.ipynb #c035
 class FRLMultipliers:
     "FRL's Lagrange multipliers (lambda0, lambda1, lambda2), updated once per epoch from class-wise validation errors."
     def __init__(self, num_classes: int, # classes C
@@ -81,61 +102,78 @@ class FRLMultipliers:
                  halve_every: int=40, # halve rho1 every this many updates (epochs)
                  factor_range: tuple=(0.98, 2.5), # clip range of the bound factors exp(2 lambda2)
                 ):
-        if not (isinstance(num_classes, int) and num_classes >= 2): raise ValueError(f"num_classes must be an int >= 2, got {num_classes!r}")
-        for name, v in dict(tau0=tau0, tau1=tau1).items():
-            if not math.isfinite(v): raise ValueError(f"{name} must be finite, got {v!r}")
-        for name, v in dict(rho1=rho1, rho2=rho2, limit=limit).items():
-            if not (math.isfinite(v) and v > 0): raise ValueError(f"{name} must be a positive number, got {v!r}")
-        if not (isinstance(halve_every, int) and halve_every >= 1): raise ValueError(f"halve_every must be a positive int, got {halve_every!r}")
-        frl_bound_factors(torch.zeros(1), *factor_range)  # checks the range
+        _check_frl_constants(num_classes, tau0, tau1, rho1, rho2, limit, halve_every, factor_range)
         self.num_classes, self.tau0, self.tau1, self.rho1, self.rho2 = num_classes, tau0, tau1, rho1, rho2
         self.limit, self.halve_every, self.factor_range = limit, halve_every, tuple(factor_range)
         self.lambda0, self.lambda1, self.lambda2 = (torch.zeros(num_classes, dtype=torch.float64) for _ in range(3))
         self.updates = 0 # number of updates so far
 
-    def rho1_at(self, n: int) -> float:
-        "The step rho1 of the n-th update (n = 1, 2, ...)."
-        return self.rho1 * 0.5 ** (n // self.halve_every)
-
-    def update(self, natural, # natural error per class on the validation split, fractions (C,)
-               boundary, # boundary error per class on the validation split, fractions (C,)
-               counts=None, # validation samples per class (C,), for the totals; None: equal counts
-              ) -> dict: # JSON-ready: violations, step used, multipliers, weights, bound factors
-        "One per-epoch update of the multipliers."
-        natural = _error_vector("natural", natural, self.num_classes)
-        boundary = _error_vector("boundary", boundary, self.num_classes)
-        gamma0, gamma1 = frl_violations(natural, boundary, self.tau0, self.tau1, counts)
-        self.updates += 1
-        rho1 = self.rho1_at(self.updates)
-        self.lambda0 = clamp_and_rescale(self.lambda0 + rho1 * gamma0, self.limit)
-        self.lambda1 = clamp_and_rescale(self.lambda1 + 2 * rho1 * gamma1, self.limit)
-        self.lambda2 = self.lambda2 + self.rho2 * gamma1
-        return dict(update=self.updates, rho1=rho1, gamma0=gamma0.tolist(), gamma1=gamma1.tolist(), **self.diagnostics())
-
-    @property
-    def w0(self) -> torch.Tensor: return frl_class_weights(self.lambda0)
-    @property
-    def w1(self) -> torch.Tensor: return frl_class_weights(self.lambda1)
-    @property
-    def bound_factors(self) -> torch.Tensor: return frl_bound_factors(self.lambda2, *self.factor_range)
-    def class_weights(self) -> tuple[torch.Tensor, torch.Tensor]:
-        "(w0, w1): weights of the clean CE and of the boundary (KL) term, each (C,) summing to 1."
-        return self.w0, self.w1
-
-    def diagnostics(self) -> dict:
-        "JSON-ready multipliers, class weights and bound factors."
-        return dict(lambda0=self.lambda0.tolist(), lambda1=self.lambda1.tolist(), lambda2=self.lambda2.tolist(),
-                    w0=self.w0.tolist(), w1=self.w1.tolist(), bound_factors=self.bound_factors.tolist())
-    def state_dict(self) -> dict:
-        return dict(num_classes=self.num_classes, updates=self.updates, lambda0=self.lambda0.tolist(),
-                    lambda1=self.lambda1.tolist(), lambda2=self.lambda2.tolist())
-    def load_state_dict(self, state: dict):
-        if state["num_classes"] != self.num_classes: raise ValueError(f"state has {state['num_classes']} classes, this object {self.num_classes}")
-        self.updates = int(state["updates"])
-        self.lambda0, self.lambda1, self.lambda2 = (torch.tensor(state[k], dtype=torch.float64) for k in ("lambda0", "lambda1", "lambda2"))
     def __repr__(self): return f"FRLMultipliers(C={self.num_classes}, updates={self.updates})"
 
-# %% ../nbs/05a_frl.ipynb #c033
+# %% ../nbs/05a_frl.ipynb #c038
+@patch
+def rho1_at(self: FRLMultipliers, n: int) -> float:
+    "The step rho1 of the n-th update (n = 1, 2, ...)."
+    return self.rho1 * 0.5 ** (n // self.halve_every)
+
+# %% ../nbs/05a_frl.ipynb #c041
+@patch(as_prop=True)
+def w0(self: FRLMultipliers) -> torch.Tensor: return frl_class_weights(self.lambda0)
+@patch(as_prop=True)
+def w1(self: FRLMultipliers) -> torch.Tensor: return frl_class_weights(self.lambda1)
+
+@patch
+def class_weights(self: FRLMultipliers) -> tuple[torch.Tensor, torch.Tensor]:
+    "(w0, w1): weights of the clean CE and of the boundary (KL) term, each (C,) summing to 1."
+    return self.w0, self.w1
+
+# %% ../nbs/05a_frl.ipynb #c044
+@patch(as_prop=True)
+def bound_factors(self: FRLMultipliers) -> torch.Tensor: return frl_bound_factors(self.lambda2, *self.factor_range)
+
+# %% ../nbs/05a_frl.ipynb #c047
+@patch
+def diagnostics(self: FRLMultipliers) -> dict:
+    "JSON-ready multipliers, class weights and bound factors."
+    return dict(lambda0=self.lambda0.tolist(), lambda1=self.lambda1.tolist(), lambda2=self.lambda2.tolist(),
+                w0=self.w0.tolist(), w1=self.w1.tolist(), bound_factors=self.bound_factors.tolist())
+
+# %% ../nbs/05a_frl.ipynb #c050
+@patch
+def update(self: FRLMultipliers,
+           natural, # natural error per class on the validation split, fractions (C,)
+           boundary, # boundary error per class on the validation split, fractions (C,)
+           counts=None, # validation samples per class (C,), for the totals; None: equal counts
+          ) -> dict: # JSON-ready: violations, step used, multipliers, weights, bound factors
+    "One per-epoch update of the multipliers."
+    natural = _error_vector("natural", natural, self.num_classes)
+    boundary = _error_vector("boundary", boundary, self.num_classes)
+    gamma0, gamma1 = frl_violations(natural, boundary, self.tau0, self.tau1, counts)
+    self.updates += 1
+    rho1 = self.rho1_at(self.updates)
+    self.lambda0 = clamp_and_rescale(self.lambda0 + rho1 * gamma0, self.limit)
+    self.lambda1 = clamp_and_rescale(self.lambda1 + 2 * rho1 * gamma1, self.limit)
+    self.lambda2 = self.lambda2 + self.rho2 * gamma1
+    return dict(update=self.updates, rho1=rho1, gamma0=gamma0.tolist(), gamma1=gamma1.tolist(), **self.diagnostics())
+
+# %% ../nbs/05a_frl.ipynb #c058
+@patch
+def state_dict(self: FRLMultipliers) -> dict:
+    "The update count and the three multipliers, JSON-ready."
+    return dict(num_classes=self.num_classes, updates=self.updates, lambda0=self.lambda0.tolist(),
+                lambda1=self.lambda1.tolist(), lambda2=self.lambda2.tolist())
+
+# %% ../nbs/05a_frl.ipynb #c061
+@patch
+def load_state_dict(self: FRLMultipliers, state: dict):
+    "Continue from `state` (from `state_dict`)."
+    if state["num_classes"] != self.num_classes:
+        raise ValueError(f"state has {state['num_classes']} classes, this object {self.num_classes}")
+    self.updates = int(state["updates"])
+    self.lambda0, self.lambda1, self.lambda2 = (torch.tensor(state[k], dtype=torch.float64)
+                                                for k in ("lambda0", "lambda1", "lambda2"))
+
+# %% ../nbs/05a_frl.ipynb #c068
 def weighted_trades_loss(logits: torch.Tensor, # logits on the clean inputs, (B, C)
                          logits_adv: torch.Tensor, # logits on the adversaries, (B, C)
                          y: torch.Tensor, # labels, (B,)
@@ -143,55 +181,75 @@ def weighted_trades_loss(logits: torch.Tensor, # logits on the clean inputs, (B,
                          w1: torch.Tensor, # class weights of the KL term, (C,)
                          beta: float, # TRADES trade-off (1/lambda)
                         ) -> torch.Tensor: # scalar loss
-    "sum_i w0_{y_i} CE_i / sum_i w0_{y_i} + beta sum_i w1_{y_i} KL_i / sum_i w1_{y_i}, FRL's class-weighted TRADES loss."
+    """FRL's class-weighted TRADES loss,
+    sum_i w0_{y_i} CE_i / sum_i w0_{y_i} + beta sum_i w1_{y_i} KL_i / sum_i w1_{y_i}."""
     C = logits.shape[1]
-    if w0.shape != (C,) or w1.shape != (C,): raise ValueError(f"w0 and w1 must be ({C},), got {tuple(w0.shape)} and {tuple(w1.shape)}")
+    if w0.shape != (C,) or w1.shape != (C,):
+        raise ValueError(f"w0 and w1 must be ({C},), got {tuple(w0.shape)} and {tuple(w1.shape)}")
     w0, w1 = w0.to(logits)[y], w1.to(logits)[y]
     ce = F.cross_entropy(logits, y, reduction="none")
-    return (w0 * ce).sum() / w0.sum() + beta * (w1 * objective_values("trades_kl", logits_adv, y, F.softmax(logits, 1))).sum() / w1.sum()
+    kl = objective_values("trades_kl", logits_adv, y, F.softmax(logits, 1))
+    return (w0 * ce).sum() / w0.sum() + beta * (w1 * kl).sum() / w1.sum()
 
-# %% ../nbs/05a_frl.ipynb #c037
+# %% ../nbs/05a_frl.ipynb #c073
 @dataclass(kw_only=True, eq=False)
 class ClassWeightedTRADES(AttackOptions):
-    "TRADES with class weights (w0 on the clean CE, w1 on the KL) and class-wise bound factors re-estimated on the validation split every epoch."
+    """TRADES with class weights (w0 on the clean CE, w1 on the KL) and class-wise bound factors, re-estimated on the
+    validation split every epoch."""
     beta: float = option(1.0, "number") # TRADES trade-off 1/lambda (FRL's scripts: 1)
-    val_samples: int|None = option(None, "count", optional=True) # validate on the first this many validation samples (None: all)
+    val_samples: int|None = option(None, "count", optional=True) # validate on this many samples (None: all)
     initial_update: bool = option(True, "flag") # also validate and update before the first epoch (FRL's order)
     def natural_weights(self) -> torch.Tensor: raise NotImplementedError # w0, (C,)
     def boundary_weights(self) -> torch.Tensor: raise NotImplementedError # w1, (C,)
     def bound_factors(self) -> torch.Tensor: raise NotImplementedError # r, (C,)
     def reset(self, num_classes: int): raise NotImplementedError # fresh state for C classes (unless resumed)
-    def update(self, natural: torch.Tensor, boundary: torch.Tensor, counts=None) -> dict: raise NotImplementedError # new state from errors
+    def update(self, natural: torch.Tensor, boundary: torch.Tensor, counts=None) -> dict:
+        raise NotImplementedError # new state from errors
 
-    def diagnostics(self) -> dict:
-        "The class weights and bound factors the loss uses now, JSON-ready."
-        return dict(w0=self.natural_weights().tolist(), w1=self.boundary_weights().tolist(), bound_factors=self.bound_factors().tolist())
+# %% ../nbs/05a_frl.ipynb #c077
+@patch
+def diagnostics(self: ClassWeightedTRADES) -> dict:
+    "The class weights and bound factors the loss uses now, JSON-ready."
+    return dict(w0=self.natural_weights().tolist(), w1=self.boundary_weights().tolist(),
+                bound_factors=self.bound_factors().tolist())
 
-    def validate(self, run) -> dict:
-        "Class-wise errors on the validation split under the run's evaluation attack, then `update`."
-        errors = run.evaluate(run.bundle.val, self.val_samples)
-        return dict(self.update(errors["natural"], errors["boundary"], errors.get("counts")), **self.diagnostics())
+# %% ../nbs/05a_frl.ipynb #c080
+@patch
+def validate(self: ClassWeightedTRADES, run) -> dict:
+    "Class-wise errors on the validation split under the run's evaluation attack, then `update`."
+    errors = run.evaluate(run.bundle.val, self.val_samples)
+    return dict(self.update(errors["natural"], errors["boundary"], errors.get("counts")), **self.diagnostics())
 
-    def prepare(self, run):
-        self.reset(run.bundle.num_classes)
-        self.initial = self.validate(run) if self.initial_update and self.updates == 0 else None
+# %% ../nbs/05a_frl.ipynb #c083
+@patch
+def prepare(self: ClassWeightedTRADES, run):
+    "Fresh state for the run's classes, and the initial update unless resumed or `initial_update=False`."
+    self.reset(run.bundle.num_classes)
+    self.initial = self.validate(run) if self.initial_update and self.updates == 0 else None
 
-    def end_epoch(self, run, epoch: int) -> dict: return self.validate(run)
+@patch
+def end_epoch(self: ClassWeightedTRADES, run, epoch: int) -> dict: return self.validate(run)
 
-    def adversaries(self, run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        "TRADES adversaries inside each sample's bound eps * r_{y_i}."
-        eps = self.bound(run) * self.bound_factors().to(x)[y]
-        return perturb(run.model, x, y, eps, objective="trades_kl", random_start="normal", **self.attack_kwargs(run))
+# %% ../nbs/05a_frl.ipynb #c086
+@patch
+def adversaries(self: ClassWeightedTRADES, run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    "TRADES adversaries inside each sample's bound eps * r_{y_i}."
+    eps = self.bound(run) * self.bound_factors().to(x)[y]
+    return perturb(run.model, x, y, eps, objective="trades_kl", random_start="normal", **self.attack_kwargs(run))
 
-    def batch_loss(self, run, x, y, index):
-        x_adv = self.adversaries(run, x, y)
-        logits, logits_adv = run.model(x), run.model(x_adv)  # separate passes, as TRADES' reference
-        return weighted_trades_loss(logits, logits_adv, y, self.natural_weights(), self.boundary_weights(), self.beta)
+# %% ../nbs/05a_frl.ipynb #c089
+@patch
+def batch_loss(self: ClassWeightedTRADES, run, x, y, index):
+    "The class-weighted TRADES loss of a batch, with this method's weights and adversaries."
+    x_adv = self.adversaries(run, x, y)
+    logits, logits_adv = run.model(x), run.model(x_adv)  # separate passes, as TRADES' reference
+    return weighted_trades_loss(logits, logits_adv, y, self.natural_weights(), self.boundary_weights(), self.beta)
 
-# %% ../nbs/05a_frl.ipynb #c039
+# %% ../nbs/05a_frl.ipynb #c093
 @dataclass(kw_only=True, eq=False)
 class FRL(ClassWeightedTRADES):
-    "FRL (Xu et al. 2021): TRADES with class weights and/or class-wise bounds from fairness multipliers (see `FRLMultipliers`)."
+    """FRL (Xu et al. 2021): TRADES with class weights and/or class-wise bounds from fairness multipliers
+    (see `FRLMultipliers`)."""
     reweight_boundary: ClassVar[bool] = True # w1 from lambda1 (else uniform)
     remargin: ClassVar[bool] = False # bound factors from lambda2 (else 1)
     tau0: float = 0.07 # tolerance of the natural constraint
@@ -204,30 +262,50 @@ class FRL(ClassWeightedTRADES):
     def __post_init__(self):
         super().__post_init__()
         self.multipliers: FRLMultipliers|None = None
-        FRLMultipliers(2, self.tau0, self.tau1, self.rho1, self.rho2, self.limit, self.halve_every)  # checks the options now
+        FRLMultipliers(2, self.tau0, self.tau1, self.rho1, self.rho2, self.limit, self.halve_every)  # checks them
 
-    def reset(self, num_classes: int):
-        if self.multipliers is None or self.multipliers.num_classes != num_classes:
-            self.multipliers = FRLMultipliers(num_classes, self.tau0, self.tau1, self.rho1, self.rho2, self.limit, self.halve_every)
-    @property
-    def updates(self) -> int: return self.multipliers.updates
-    def update(self, natural, boundary, counts=None) -> dict: return self.multipliers.update(natural, boundary, counts)
-    def natural_weights(self): return self.multipliers.w0
-    def boundary_weights(self):
-        C = self.multipliers.num_classes
-        return self.multipliers.w1 if self.reweight_boundary else torch.full((C,), 1 / C, dtype=torch.float64)
-    def bound_factors(self):
-        return self.multipliers.bound_factors if self.remargin else torch.ones(self.multipliers.num_classes, dtype=torch.float64)
-    def state_dict(self) -> dict: return {} if self.multipliers is None else dict(multipliers=self.multipliers.state_dict())
-    def load_state_dict(self, state: dict):
-        if "multipliers" in state:
-            self.reset(state["multipliers"]["num_classes"]); self.multipliers.load_state_dict(state["multipliers"])
+# %% ../nbs/05a_frl.ipynb #c096
+@patch
+def reset(self: FRL, num_classes: int):
+    "Fresh multipliers for `num_classes` classes, unless the current ones fit."
+    if self.multipliers is None or self.multipliers.num_classes != num_classes:
+        self.multipliers = FRLMultipliers(num_classes, self.tau0, self.tau1, self.rho1, self.rho2, self.limit,
+                                          self.halve_every)
 
+# %% ../nbs/05a_frl.ipynb #c099
+@patch(as_prop=True)
+def updates(self: FRL) -> int: return self.multipliers.updates
+@patch
+def update(self: FRL, natural, boundary, counts=None) -> dict: return self.multipliers.update(natural, boundary, counts)
+
+# %% ../nbs/05a_frl.ipynb #c102
+@patch
+def natural_weights(self: FRL): return self.multipliers.w0
+@patch
+def boundary_weights(self: FRL):
+    C = self.multipliers.num_classes
+    return self.multipliers.w1 if self.reweight_boundary else torch.full((C,), 1 / C, dtype=torch.float64)
+
+# %% ../nbs/05a_frl.ipynb #c105
+@patch
+def bound_factors(self: FRL):
+    C = self.multipliers.num_classes
+    return self.multipliers.bound_factors if self.remargin else torch.ones(C, dtype=torch.float64)
+
+# %% ../nbs/05a_frl.ipynb #c108
+@patch
+def state_dict(self: FRL) -> dict:
+    return {} if self.multipliers is None else dict(multipliers=self.multipliers.state_dict())
+@patch
+def load_state_dict(self: FRL, state: dict):
+    if "multipliers" in state:
+        self.reset(state["multipliers"]["num_classes"]); self.multipliers.load_state_dict(state["multipliers"])
+
+# %% ../nbs/05a_frl.ipynb #c111
 @register("frl_reweight")
 @dataclass(kw_only=True, eq=False)
 class FRLReWeight(FRL):
-    "FRL ReWeight: w0 from lambda0, w1 from lambda1, the dataset's bound."
-    reweight_boundary, remargin = True, False
+    "FRL ReWeight: w0 from lambda0, w1 from lambda1, the dataset's bound (`FRL`'s flags)."
 
 @register("frl_remargin")
 @dataclass(kw_only=True, eq=False)
@@ -239,9 +317,9 @@ class FRLReMargin(FRL):
 @dataclass(kw_only=True, eq=False)
 class FRLReWeightReMargin(FRL):
     "FRL ReWeight + ReMargin: w0 from lambda0, w1 from lambda1, bound eps * clip(exp(2 lambda2_y), 0.98, 2.5)."
-    reweight_boundary, remargin = True, True
+    remargin = True
 
-# %% ../nbs/05a_frl.ipynb #c051
+# %% ../nbs/05a_frl.ipynb #c124
 @register("baseline_reweight")
 @dataclass(kw_only=True, eq=False)
 class BaselineReWeight(ClassWeightedTRADES):
@@ -252,19 +330,38 @@ class BaselineReWeight(ClassWeightedTRADES):
 
     def __post_init__(self): super().__post_init__(); self.w0 = self.w1 = None; self.updates = 0
 
-    def reset(self, num_classes: int):
-        if self.w0 is None or self.w0.numel() != num_classes:
-            self.w0 = self.w1 = torch.full((num_classes,), 1 / num_classes, dtype=torch.float64); self.updates = 0
-    def update(self, natural, boundary, counts=None) -> dict:
-        C = self.w0.numel()
-        nat, bdy = _error_vector("natural", natural, C), _error_vector("boundary", boundary, C)
-        self.w0, self.w1 = (nat + self.floor) / (nat + self.floor).sum(), (bdy + self.floor) / (bdy + self.floor).sum()
-        self.updates += 1
-        return dict(update=self.updates)
-    def natural_weights(self): return self.w0
-    def boundary_weights(self): return self.w1
-    def bound_factors(self): return torch.ones_like(self.w0)
-    def state_dict(self) -> dict: return {} if self.w0 is None else dict(w0=self.w0.tolist(), w1=self.w1.tolist(), updates=self.updates)
-    def load_state_dict(self, state: dict):
-        if "w0" in state:
-            self.w0, self.w1 = (torch.tensor(state[k], dtype=torch.float64) for k in ("w0", "w1")); self.updates = int(state["updates"])
+# %% ../nbs/05a_frl.ipynb #c127
+@patch
+def reset(self: BaselineReWeight, num_classes: int):
+    "Uniform weights for `num_classes` classes, unless the current ones fit."
+    if self.w0 is None or self.w0.numel() != num_classes:
+        self.w0 = self.w1 = torch.full((num_classes,), 1 / num_classes, dtype=torch.float64); self.updates = 0
+
+# %% ../nbs/05a_frl.ipynb #c130
+@patch
+def update(self: BaselineReWeight, natural, boundary, counts=None) -> dict:
+    "Weights proportional to the errors plus `floor`."
+    C = self.w0.numel()
+    nat, bdy = _error_vector("natural", natural, C), _error_vector("boundary", boundary, C)
+    self.w0, self.w1 = (nat + self.floor) / (nat + self.floor).sum(), (bdy + self.floor) / (bdy + self.floor).sum()
+    self.updates += 1
+    return dict(update=self.updates)
+
+# %% ../nbs/05a_frl.ipynb #c133
+@patch
+def natural_weights(self: BaselineReWeight): return self.w0
+@patch
+def boundary_weights(self: BaselineReWeight): return self.w1
+@patch
+def bound_factors(self: BaselineReWeight): return torch.ones_like(self.w0)
+
+# %% ../nbs/05a_frl.ipynb #c136
+@patch
+def state_dict(self: BaselineReWeight) -> dict:
+    return {} if self.w0 is None else dict(w0=self.w0.tolist(), w1=self.w1.tolist(), updates=self.updates)
+
+@patch
+def load_state_dict(self: BaselineReWeight, state: dict):
+    if "w0" in state:
+        self.w0, self.w1 = (torch.tensor(state[k], dtype=torch.float64) for k in ("w0", "w1"))
+        self.updates = int(state["updates"])

@@ -29,7 +29,7 @@ OPTION_RULES = {"number": ("a finite number >= 0", lambda v: _is_real(v) and mat
 # %% ../nbs/05_methods.ipynb #c006
 def _is_real(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
 
-# %% ../nbs/05_methods.ipynb #c008
+# %% ../nbs/05_methods.ipynb #c009
 def check_option(name: str, # the option's name, for the message
                  value, # its value
                  rule: str|tuple, # a tuple of valid values, or a key of OPTION_RULES
@@ -39,9 +39,10 @@ def check_option(name: str, # the option's name, for the message
     if optional and value is None: return
     if isinstance(rule, tuple): ok, allowed = value in rule, f"one of {rule}"
     else: allowed, test = OPTION_RULES[rule]; ok = test(value)
-    if not ok: raise ValueError(f"{name}={value!r} is not valid: {name} must be {allowed}{' or None' if optional else ''}")
+    if not ok:
+        raise ValueError(f"{name}={value!r} is not valid: {name} must be {allowed}{' or None' if optional else ''}")
 
-# %% ../nbs/05_methods.ipynb #c012
+# %% ../nbs/05_methods.ipynb #c013
 def option(default=MISSING, # the default (none: a required option)
            rule: str|tuple|None=None, # what is allowed, see `check_option` (None: anything)
            optional: bool=False, # None is valid too
@@ -49,7 +50,7 @@ def option(default=MISSING, # the default (none: a required option)
     "A method option: a dataclass field that `Method.__post_init__` checks against `rule`."
     return field(default=default, metadata=dict(rule=rule, optional=optional))
 
-# %% ../nbs/05_methods.ipynb #c014
+# %% ../nbs/05_methods.ipynb #c016
 @dataclass(kw_only=True, eq=False)
 class Method:
     "Base class: the loss of a batch, plus optional hooks the trainer calls; the options are the dataclass fields."
@@ -57,44 +58,48 @@ class Method:
     def __post_init__(self):
         for f in fields(self):
             if f.metadata.get("rule") is not None: check_option(f.name, getattr(self, f.name), **f.metadata)
-    def prepare(self, run) -> dict|None: "Called once before the first epoch; may return diagnostics of the start (epoch 0)."
+    def prepare(self, run) -> dict|None:
+        "Called once before the first epoch; may return diagnostics of the start (epoch 0)."
     def start_epoch(self, run, epoch: int): "Called at the start of every epoch."
     def batch_loss(self, run, x: torch.Tensor, y: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         "The training loss of a batch (x, y) of training samples `index`; the model is in training mode."
         raise NotImplementedError
-    def end_epoch(self, run, epoch: int) -> dict: "Called after every epoch; JSON-ready diagnostics for the history."; return {}
+    def end_epoch(self, run, epoch: int) -> dict:
+        "Called after every epoch; JSON-ready diagnostics for the history."
+        return {}
     def state_dict(self) -> dict: return {}
     def load_state_dict(self, state: dict): pass
 
-# %% ../nbs/05_methods.ipynb #c016
+# %% ../nbs/05_methods.ipynb #c018
 @patch
 def options(self: Method) -> dict:
     "The options (dataclass fields) of this method and their values, for the record."
     return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
 
-# %% ../nbs/05_methods.ipynb #c018
+# %% ../nbs/05_methods.ipynb #c022
 METHODS: dict[str, type] = {}
 EXTENSION_MODULES = ("advanti.frl", "advanti.caat", "advanti.mwnet")
 
-# %% ../nbs/05_methods.ipynb #c019
+# %% ../nbs/05_methods.ipynb #c023
 def register(name: str): # the method's registry name
     "Class decorator adding a `Method` dataclass to `METHODS` under `name`."
     def decorator(cls):
         taken = METHODS.get(name)
-        if taken is not None and taken.__qualname__ != cls.__qualname__:  # re-running a cell re-registers the same class
+        # re-running a notebook cell registers the same class again, which is fine
+        if taken is not None and taken.__qualname__ != cls.__qualname__:
             raise ValueError(f"method name {name!r} is taken by {taken}")
         cls.name = name; METHODS[name] = cls
         return cls
     return decorator
 
-# %% ../nbs/05_methods.ipynb #c020
+# %% ../nbs/05_methods.ipynb #c024
 def available_methods() -> list[str]:
     "Names of every registered method (the extension modules imported first)."
     for module in EXTENSION_MODULES:
         if importlib.util.find_spec(module) is not None: importlib.import_module(module)
     return sorted(METHODS)
 
-# %% ../nbs/05_methods.ipynb #c021
+# %% ../nbs/05_methods.ipynb #c025
 def method_class(name: str, # a registered method name
                 ) -> type:
     "The class registered as `name`; an unknown name is an error listing the valid ones."
@@ -102,7 +107,7 @@ def method_class(name: str, # a registered method name
     if name not in valid: raise ValueError(f"unknown method {name!r}; valid: {valid}")
     return METHODS[name]
 
-# %% ../nbs/05_methods.ipynb #c023
+# %% ../nbs/05_methods.ipynb #c027
 def make_method(name: str, # a registered method name
                 **options, # the method's options
                ) -> Method:
@@ -113,13 +118,13 @@ def make_method(name: str, # a registered method name
     if unknown: raise ValueError(f"unknown option(s) {unknown} for method {name!r}; valid: {valid}")
     return cls(**options)
 
-# %% ../nbs/05_methods.ipynb #c024
+# %% ../nbs/05_methods.ipynb #c028
 def option_defaults(name: str, # a registered method name
                    ) -> dict: # option -> default, for the options that have one
     "The default options of method `name`, read from its class (required options have none)."
     return {f.name: f.default for f in fields(method_class(name)) if f.init and f.default is not MISSING}
 
-# %% ../nbs/05_methods.ipynb #c026
+# %% ../nbs/05_methods.ipynb #c030
 @dataclass(kw_only=True, eq=False)
 class AttackSteps(Method):
     "Options: the attack's steps and step size (None: the dataset's)."
@@ -132,7 +137,7 @@ class AttackSteps(Method):
         return dict(steps=self.steps if self.steps is not None else a.train_steps,
                     step_size=self.step_size if self.step_size is not None else a.train_step_size, clip=a.clip)
 
-# %% ../nbs/05_methods.ipynb #c027
+# %% ../nbs/05_methods.ipynb #c031
 @dataclass(kw_only=True, eq=False)
 class AttackOptions(AttackSteps):
     "Options: the attack's bound, steps and step size (None: the dataset's)."
@@ -142,14 +147,14 @@ class AttackOptions(AttackSteps):
         "The training bound: `eps`, or the dataset's."
         return self.eps if self.eps is not None else run.attack.train_eps
 
-# %% ../nbs/05_methods.ipynb #c029
+# %% ../nbs/05_methods.ipynb #c034
 def toy_classifier(num_classes: int=4, # classes C
                    hidden: int=32, # hidden units
                   ) -> nn.Module:
     "A small MLP on 8x8 single-channel images."
     return nn.Sequential(nn.Flatten(), nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, num_classes))
 
-# %% ../nbs/05_methods.ipynb #c030
+# %% ../nbs/05_methods.ipynb #c036
 def toy_run(num_classes: int=4, # classes C
             samples: int=96, # training samples (labels 0, 1, ..., C-1 in turn; every 5th one marked corrupted)
             seed: int=0, # seed of the data and the classifier
@@ -167,14 +172,14 @@ def toy_run(num_classes: int=4, # classes C
                            optimizer=torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
                            evaluate=lambda split, max_samples=None: errors)
 
-# %% ../nbs/05_methods.ipynb #c033
+# %% ../nbs/05_methods.ipynb #c039
 @register("erm")
 @dataclass(kw_only=True, eq=False)
 class ERM(Method):
     "Empirical risk minimisation: cross-entropy on clean inputs."
     def batch_loss(self, run, x, y, index): return F.cross_entropy(run.model(x), y)
 
-# %% ../nbs/05_methods.ipynb #c034
+# %% ../nbs/05_methods.ipynb #c040
 @register("pgd_at")
 @dataclass(kw_only=True, eq=False)
 class PGDAT(AttackOptions):
@@ -183,7 +188,7 @@ class PGDAT(AttackOptions):
         x_adv = perturb(run.model, x, y, self.bound(run), random_start="uniform", **self.attack_kwargs(run))
         return F.cross_entropy(run.model(x_adv), y)
 
-# %% ../nbs/05_methods.ipynb #c036
+# %% ../nbs/05_methods.ipynb #c042
 @register("trades")
 @dataclass(kw_only=True, eq=False)
 class TRADES(AttackOptions):
@@ -197,7 +202,7 @@ class TRADES(AttackOptions):
         kl = objective_values("trades_kl", logits_adv, y, F.softmax(logits, 1))
         return F.cross_entropy(logits, y) + self.beta * kl.mean()
 
-# %% ../nbs/05_methods.ipynb #c041
+# %% ../nbs/05_methods.ipynb #c047
 @register("classwise_at")
 @dataclass(kw_only=True, eq=False)
 class ClasswiseAT(AttackSteps):
