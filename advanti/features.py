@@ -18,6 +18,9 @@ __all__ = ['FEATURE_NAMES', 'class_vector', 'sample_features', 'ClassLossTracker
            'finite_or_none', 'class_means', 'assignment_diagnostics', 'EpochLog']
 
 # %% ../nbs/05c_features.ipynb #f005
+FEATURE_NAMES = ("loss", "class_mean_loss", "grad_norm", "margin", "neg_entropy", "class_proportion")
+
+# %% ../nbs/05c_features.ipynb #f007
 def class_vector(name: str, # the vector's name, for the error message
                  value, # one value per class: a tensor, a list or a tuple
                  num_classes: int, # classes C
@@ -28,9 +31,7 @@ def class_vector(name: str, # the vector's name, for the error message
     if v.numel() != num_classes: raise ValueError(f"{name} has {v.numel()} values for {num_classes} classes")
     return v
 
-# %% ../nbs/05c_features.ipynb #f009
-FEATURE_NAMES = ("loss", "class_mean_loss", "grad_norm", "margin", "neg_entropy", "class_proportion")
-
+# %% ../nbs/05c_features.ipynb #f011
 def sample_features(logits: torch.Tensor, # clean logits, (B, C)
                     y: torch.Tensor, # labels, (B,)
                     class_mean_loss: torch.Tensor, # previous epoch's mean loss per class, (C,)
@@ -52,7 +53,7 @@ def sample_features(logits: torch.Tensor, # clean logits, (B, C)
         proportion = class_vector("class_proportion", class_proportion, C, p)[y]
         return torch.stack([loss, mean_loss, grad_norm, margin, neg_entropy, proportion], dim=1)
 
-# %% ../nbs/05c_features.ipynb #f016
+# %% ../nbs/05c_features.ipynb #f018
 class ClassLossTracker:
     "Previous epoch's class-mean loss (updated every epoch) and the training class proportions."
     def __init__(self,
@@ -75,14 +76,14 @@ class ClassLossTracker:
     def _reset(self):
         self._sum = torch.zeros_like(self.class_mean_loss); self._count = torch.zeros_like(self.class_mean_loss)
 
-# %% ../nbs/05c_features.ipynb #f021
+# %% ../nbs/05c_features.ipynb #f023
 @patch
 def to(self: ClassLossTracker, device) -> ClassLossTracker:
     "Move the state to `device`."
     for k in ("class_proportion", "class_mean_loss", "_sum", "_count"): setattr(self, k, getattr(self, k).to(device))
     return self
 
-# %% ../nbs/05c_features.ipynb #f024
+# %% ../nbs/05c_features.ipynb #f026
 @patch
 def update(self: ClassLossTracker,
            y: torch.Tensor, # labels of a batch, (B,)
@@ -94,7 +95,7 @@ def update(self: ClassLossTracker,
     self._sum.index_add_(0, y, loss.detach().reshape(-1).double())
     self._count.index_add_(0, y, torch.ones_like(self._count[y]))
 
-# %% ../nbs/05c_features.ipynb #f027
+# %% ../nbs/05c_features.ipynb #f029
 @patch
 def end_epoch(self: ClassLossTracker) -> torch.Tensor: # the new class-mean loss, (C,)
     "Close the epoch: seen classes take this epoch's mean loss; the sums restart."
@@ -103,7 +104,7 @@ def end_epoch(self: ClassLossTracker) -> torch.Tensor: # the new class-mean loss
     self._reset()
     return self.class_mean_loss.clone()
 
-# %% ../nbs/05c_features.ipynb #f032
+# %% ../nbs/05c_features.ipynb #f034
 @patch
 def features(self: ClassLossTracker,
              logits: torch.Tensor, # clean logits, (B, C)
@@ -112,26 +113,26 @@ def features(self: ClassLossTracker,
     "`sample_features` with this tracker's class-level features."
     return sample_features(logits, y, self.class_mean_loss, self.class_proportion)
 
-# %% ../nbs/05c_features.ipynb #f036
+# %% ../nbs/05c_features.ipynb #f038
 @patch
 def state_dict(self: ClassLossTracker) -> dict:
     "Copies of the proportions, the class-mean loss and the current epoch's sums."
     return {k: getattr(self, k).clone() for k in ("class_proportion", "class_mean_loss", "_sum", "_count")}
 
-# %% ../nbs/05c_features.ipynb #f039
+# %% ../nbs/05c_features.ipynb #f041
 @patch
 def load_state_dict(self: ClassLossTracker, state: dict):
     "Restore the state saved by `state_dict`."
     for k, v in state.items(): setattr(self, k, v.clone())
 
-# %% ../nbs/05c_features.ipynb #f043
+# %% ../nbs/05c_features.ipynb #f045
 def eval_logits(model: nn.Module, # classifier
                 x: torch.Tensor, # inputs
                ) -> torch.Tensor: # logits in eval mode, no gradient
     "Logits of `model` on `x` in eval mode (modes restored after), without gradient."
     with preserve_modes(model), torch.no_grad(): return model.eval()(x)
 
-# %% ../nbs/05c_features.ipynb #f046
+# %% ../nbs/05c_features.ipynb #f048
 @patch
 def start_from(self: ClassLossTracker,
                model: nn.Module, # the (hot-start) classifier
@@ -144,7 +145,7 @@ def start_from(self: ClassLossTracker,
                         for xb, yb in zip(x.split(batch_size), y.split(batch_size))])
     self.update(y, losses); return self.end_epoch()
 
-# %% ../nbs/05c_features.ipynb #f050
+# %% ../nbs/05c_features.ipynb #f052
 def feature_columns(features) -> list[int]:
     "Column indices of the named features (\"all\" for the six)."
     names = FEATURE_NAMES if features == "all" else ((features,) if isinstance(features, str) else tuple(features))
@@ -152,10 +153,10 @@ def feature_columns(features) -> list[int]:
     if bad or not names: raise ValueError(f"unknown feature(s) {bad or names!r}; choose from {FEATURE_NAMES} or 'all'")
     return [FEATURE_NAMES.index(f) for f in names]
 
-# %% ../nbs/05c_features.ipynb #f055
+# %% ../nbs/05c_features.ipynb #f057
 def finite_or_none(v: float) -> float|None: return None if v is None or not math.isfinite(v) else float(v)
 
-# %% ../nbs/05c_features.ipynb #f058
+# %% ../nbs/05c_features.ipynb #f060
 def class_means(values: torch.Tensor, # one value per sample, (N,)
                 y: torch.Tensor, # labels, (N,)
                 num_classes: int, # classes C
@@ -166,7 +167,7 @@ def class_means(values: torch.Tensor, # one value per sample, (N,)
     counts = torch.bincount(y, minlength=num_classes).double()
     return [float(s / n) if n > 0 else None for s, n in zip(sums.tolist(), counts.tolist())]
 
-# %% ../nbs/05c_features.ipynb #f061
+# %% ../nbs/05c_features.ipynb #f063
 def _quintile_shares(anti: torch.Tensor, # bool (N,): anti-adversarial
                      feature: torch.Tensor, # one feature, (N,)
                      bins: int=5, # groups
@@ -177,7 +178,7 @@ def _quintile_shares(anti: torch.Tensor, # bool (N,): anti-adversarial
     return [finite_or_none(float(anti[group == b].double().mean())) if (group == b).any() else None
             for b in range(bins)]
 
-# %% ../nbs/05c_features.ipynb #f064
+# %% ../nbs/05c_features.ipynb #f066
 def _noise_diagnostics(anti: torch.Tensor, # bool (N,): anti-adversarial
                        score: torch.Tensor, # (N,) anti-adversarial score
                        loss: torch.Tensor, # (N,) the loss feature
@@ -190,7 +191,7 @@ def _noise_diagnostics(anti: torch.Tensor, # bool (N,): anti-adversarial
                 auroc_anti_score=finite_or_none(auroc(score, c)),
                 auroc_loss=finite_or_none(auroc(loss, c)))
 
-# %% ../nbs/05c_features.ipynb #f067
+# %% ../nbs/05c_features.ipynb #f069
 def _check_log(n: int, # samples N
                features: torch.Tensor, # (N, 6)
                **columns, # per-sample columns, each with N values
@@ -201,7 +202,7 @@ def _check_log(n: int, # samples N
     if features.shape != (n, len(FEATURE_NAMES)):
         raise ValueError(f"features must be ({n}, {len(FEATURE_NAMES)}), got {tuple(features.shape)}")
 
-# %% ../nbs/05c_features.ipynb #f070
+# %% ../nbs/05c_features.ipynb #f072
 def assignment_diagnostics(y: torch.Tensor, # training labels of the logged samples, (N,)
                            anti: torch.Tensor, # bool (N,): anti-adversarial
                            score: torch.Tensor, # (N,) anti-adversarial score (higher = more anti-adversarial)
@@ -227,7 +228,7 @@ def assignment_diagnostics(y: torch.Tensor, # training labels of the logged samp
         out["changed_share"] = finite_or_none(float((p != anti).double().mean())) if n else None
     return out
 
-# %% ../nbs/05c_features.ipynb #f077
+# %% ../nbs/05c_features.ipynb #f079
 class EpochLog:
     "Per-batch tensors of one epoch (moved to the CPU), concatenated on demand."
     def __init__(self): self.columns: dict[str, list] = {}
