@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .perturb import perturb, signed_bounds, objective_values
 from .data import check_labels
+from .frl import frl_bound_factors
 from .features import FEATURE_NAMES, class_vector
 from .bilevel import FunctionalModel
 
@@ -85,7 +86,7 @@ def remargin_factors(lambda2: torch.Tensor, # FRL's boundary multipliers per cla
     "FRL's class-wise bound factors, in float32."
     lambda2 = torch.as_tensor(lambda2, dtype=torch.float32)
     if not torch.isfinite(lambda2).all(): raise ValueError(f"lambda2 must be finite, got {lambda2.tolist()}")
-    return torch.exp(2 * lambda2).clamp(low, high)
+    return frl_bound_factors(lambda2, low, high, dtype=torch.float32)
 
 # %% ../nbs/05d_caat_loss.ipynb #d034
 def remargin_bounds(y: torch.Tensor, # labels, (B,)
