@@ -5,20 +5,21 @@
 # %% ../nbs/05b_bilevel.ipynb #c002
 from __future__ import annotations
 from typing import Callable
+from fastcore.basics import patch
 import torch
 import torch.nn as nn
 from torch.func import functional_call
 
 # %% auto #0
-__all__ = ['FunctionalModel', 'functional_view', 'virtual_sgd_step', 'make_meta_optimizer', 'meta_step', 'MetaSchedule',
-           'MetaBatches', 'MetaStats']
+__all__ = ['FunctionalModel', 'functional_view', 'virtual_sgd_step', 'make_meta_optimizer', 'exact_meta_grads',
+           'first_order_meta_grads', 'meta_step', 'MetaSchedule', 'MetaBatches', 'MetaStats']
 
 # %% ../nbs/05b_bilevel.ipynb #c007
 class FunctionalModel(nn.Module):
     "An `nn.Module` view of `module` that runs with the given tensors (parameters and buffers) via functional_call."
     def __init__(self,
                  module: nn.Module, # the model whose code runs
-                 tensors: dict[str, torch.Tensor], # name -> tensor for parameters and buffers (missing: the module's own)
+                 tensors: dict[str, torch.Tensor], # name -> parameter or buffer (missing: the module's own)
                 ):
         super().__init__()
         self.module = module
@@ -26,10 +27,13 @@ class FunctionalModel(nn.Module):
 
     def forward(self, *args, **kwargs): return functional_call(self.module, self.tensors, args, kwargs)
 
-    def detached(self) -> FunctionalModel:
-        "The same view with every tensor detached (no gradient to the weights; buffers shared)."
-        return FunctionalModel(self.module, {k: v.detach() for k, v in self.tensors.items()})
+# %% ../nbs/05b_bilevel.ipynb #c010
+@patch
+def detached(self: FunctionalModel) -> FunctionalModel:
+    "The same view with every tensor detached (no gradient to the weights; buffers shared)."
+    return FunctionalModel(self.module, {k: v.detach() for k, v in self.tensors.items()})
 
+# %% ../nbs/05b_bilevel.ipynb #c013
 def functional_view(model: nn.Module, # the real model
                     params: dict[str, torch.Tensor]|None=None, # name -> tensor (default: the model's own parameters)
                    ) -> FunctionalModel:
@@ -37,7 +41,22 @@ def functional_view(model: nn.Module, # the real model
     params = dict(model.named_parameters()) if params is None else dict(params)
     return FunctionalModel(model, {**params, **{k: b.clone() for k, b in model.named_buffers()}})
 
-# %% ../nbs/05b_bilevel.ipynb #c010
+# %% ../nbs/05b_bilevel.ipynb #c017
+def _sgd_direction(g: torch.Tensor, # the parameter's gradient
+                   w: torch.Tensor, # its current weight
+                   group: dict, # its param group of torch.optim.SGD
+                   buf: torch.Tensor|None, # its momentum buffer (None before the first step)
+                  ) -> torch.Tensor: # d, with W_hat = W - lr * d
+    "The step direction of one parameter under SGD's maximize, weight decay, momentum, dampening and Nesterov."
+    if group.get("maximize", False): g = -g
+    d = g + group["weight_decay"] * w if group["weight_decay"] else g
+    mu = group["momentum"]
+    if mu:
+        buf = d if buf is None else mu * buf + (1 - group["dampening"]) * d
+        d = d + mu * buf if group["nesterov"] else buf
+    return d
+
+# %% ../nbs/05b_bilevel.ipynb #c021
 def virtual_sgd_step(model: nn.Module, # the real model (its parameters key the optimiser's state)
                      grads: dict[str, torch.Tensor|None], # parameter name -> gradient (may carry a graph)
                      optimizer: torch.optim.SGD, # the real optimiser: lr, momentum, dampening, nesterov, weight decay
@@ -53,17 +72,11 @@ def virtual_sgd_step(model: nn.Module, # the real model (its parameters key the 
     for name, w in params.items():
         g, group = grads.get(name), group_of.get(id(real[name]))
         if g is None or group is None: out[name] = w; continue
-        if group.get("maximize", False): g = -g
-        d = g + group["weight_decay"] * w if group["weight_decay"] else g
-        mu = group["momentum"]
-        if mu:
-            buf = optimizer.state.get(real[name], {}).get("momentum_buffer")
-            buf = d if buf is None else mu * buf + (1 - group["dampening"]) * d
-            d = d + mu * buf if group["nesterov"] else buf
-        out[name] = w - group["lr"] * d
+        buf = optimizer.state.get(real[name], {}).get("momentum_buffer")
+        out[name] = w - group["lr"] * _sgd_direction(g, w, group, buf)
     return out
 
-# %% ../nbs/05b_bilevel.ipynb #c015
+# %% ../nbs/05b_bilevel.ipynb #c026
 def make_meta_optimizer(meta_net: nn.Module, # the meta network
                         lr: float=1e-4, # Adam learning rate (the authors')
                         weight_decay: float=5e-4, # Adam weight decay (the authors')
@@ -71,14 +84,80 @@ def make_meta_optimizer(meta_net: nn.Module, # the meta network
     "The meta network's optimiser: Adam with the authors' settings."
     return torch.optim.Adam(meta_net.parameters(), lr=lr, weight_decay=weight_decay)
 
+# %% ../nbs/05b_bilevel.ipynb #c029
 def _trainable(model: nn.Module) -> dict[str, torch.Tensor]:
+    "The parameters that require a gradient, by name."
     return {n: p for n, p in model.named_parameters() if p.requires_grad}
 
+# %% ../nbs/05b_bilevel.ipynb #c032
 def _grads(loss: torch.Tensor, tensors: dict[str, torch.Tensor], **kwargs) -> dict[str, torch.Tensor]:
     "Gradient of `loss` for each tensor (zeros where unused)."
     gs = torch.autograd.grad(loss, list(tensors.values()), allow_unused=True, **kwargs)
     return {n: torch.zeros_like(t) if g is None else g for (n, t), g in zip(tensors.items(), gs)}
 
+# %% ../nbs/05b_bilevel.ipynb #c037
+def exact_meta_grads(model: nn.Module, # the classifier (not changed)
+                     optimizer: torch.optim.SGD, # its real optimiser (only read)
+                     omega: list[torch.Tensor], # the meta network's trainable parameters
+                     alpha: torch.Tensor, beta: torch.Tensor, # the meta network's output on the batch's features
+                     train_loss: Callable, # (net, alpha, beta) -> scalar training loss
+                     meta_loss: Callable, # net -> scalar loss of the meta batch at the view `net`
+                    ) -> tuple: # training loss, meta loss, meta-gradient per tensor of `omega` (None: unused)
+    "The meta-gradient by double back-propagation through the virtual step W_hat(Omega)."
+    loss = train_loss(functional_view(model), alpha, beta)
+    W_hat = virtual_sgd_step(model, _grads(loss, _trainable(model), create_graph=True), optimizer)
+    m_loss = meta_loss(functional_view(model, W_hat))
+    return loss, m_loss, torch.autograd.grad(m_loss, omega, allow_unused=True)
+
+# %% ../nbs/05b_bilevel.ipynb #c042
+def _step_vjp(W_hat: dict[str, torch.Tensor], # name -> virtual weights, a graph from `g`
+              g: dict[str, torch.Tensor], # name -> gradient leaf the step was taken with
+              v: dict[str, torch.Tensor], # name -> the vector, like W_hat
+              W0: dict[str, torch.Tensor], # name -> the current weights (shapes of the result)
+             ) -> dict[str, torch.Tensor]: # name -> (dW_hat/dg)^T v
+    "The vector-Jacobian product of the virtual step with respect to the gradient."
+    live = [n for n in W_hat if W_hat[n].requires_grad]
+    u = dict.fromkeys(W0)
+    if live: u.update(zip(live, torch.autograd.grad([W_hat[n] for n in live], [g[n] for n in live],
+                                                    grad_outputs=[v[n] for n in live], allow_unused=True)))
+    return {n: torch.zeros_like(W0[n]) if t is None else t for n, t in u.items()}
+
+# %% ../nbs/05b_bilevel.ipynb #c046
+def _meta_direction(model: nn.Module, # the classifier (not changed)
+                    optimizer: torch.optim.SGD, # its real optimiser (only read)
+                    W0: dict[str, torch.Tensor], # name -> the current trainable weights, detached
+                    alpha: torch.Tensor, beta: torch.Tensor, # the meta network's output on the batch's features
+                    train_loss: Callable, # (net, alpha, beta) -> scalar training loss
+                    meta_loss: Callable, # net -> scalar loss of the meta batch at the view `net`
+                   ) -> tuple: # training loss, meta loss, u (name -> tensor)
+    "u = (dW_hat/dg)^T grad L_meta(W_hat), with first derivatives only."
+    W_leaf = {n: w.clone().requires_grad_(True) for n, w in W0.items()}
+    loss = train_loss(functional_view(model, W_leaf), alpha.detach(), beta.detach())
+    g = {n: t.detach().requires_grad_(True) for n, t in _grads(loss, W_leaf).items()}
+    W_hat = virtual_sgd_step(model, g, optimizer, params=W0)  # a graph from g only
+    W_hat_leaf = {n: w.detach().requires_grad_(True) for n, w in W_hat.items()}
+    m_loss = meta_loss(functional_view(model, W_hat_leaf))
+    return loss, m_loss, _step_vjp(W_hat, g, _grads(m_loss, W_hat_leaf), W0)
+
+# %% ../nbs/05b_bilevel.ipynb #c049
+def first_order_meta_grads(model: nn.Module, # the classifier (not changed)
+                           optimizer: torch.optim.SGD, # its real optimiser (only read)
+                           omega: list[torch.Tensor], # the meta network's trainable parameters
+                           alpha: torch.Tensor, beta: torch.Tensor, # the meta network's output on the batch's features
+                           train_loss: Callable, # (net, alpha, beta) -> scalar training loss
+                           meta_loss: Callable, # net -> scalar loss of the meta batch at the view `net`
+                           fd_scale: float=1e-2, # h * ||u|| of the finite difference
+                          ) -> tuple: # training loss, meta loss, meta-gradient per tensor of `omega` (None: unused)
+    "The meta-gradient with first derivatives only: a finite difference of the mixed derivative along u."
+    W0 = {n: w.detach() for n, w in _trainable(model).items()}
+    loss, m_loss, u = _meta_direction(model, optimizer, W0, alpha, beta, train_loss, meta_loss)
+    u_norm = torch.sqrt(sum((t.double() ** 2).sum() for t in u.values()))
+    if u_norm == 0: return loss, m_loss, [None] * len(omega)
+    h = fd_scale / float(u_norm)
+    shifted = lambda sign: train_loss(functional_view(model, {n: W0[n] + sign * h * u[n] for n in W0}), alpha, beta)
+    return loss, m_loss, torch.autograd.grad((shifted(1) - shifted(-1)) / (2 * h), omega, allow_unused=True)
+
+# %% ../nbs/05b_bilevel.ipynb #c053
 def meta_step(model: nn.Module, # the classifier (not changed)
               optimizer: torch.optim.SGD, # its real optimiser (only read)
               meta_net: nn.Module, # maps features to (alpha, beta)
@@ -91,41 +170,19 @@ def meta_step(model: nn.Module, # the classifier (not changed)
               fd_scale: float=1e-2, # h * ||u|| of the finite difference
              ) -> dict: # train_loss, meta_loss, meta_grad_norm (floats)
     "One bilevel update of the meta network: virtual SGD step of `model`, meta loss at W_hat, step on `meta_net`."
-    W = _trainable(model)
     omega = [p for p in meta_net.parameters() if p.requires_grad]
     alpha, beta = meta_net(features)
-    if not first_order:
-        loss = train_loss(functional_view(model), alpha, beta)
-        W_hat = virtual_sgd_step(model, _grads(loss, W, create_graph=True), optimizer)
-        m_loss = meta_loss(functional_view(model, W_hat))
-        meta_grads = torch.autograd.grad(m_loss, omega, allow_unused=True)
-    else:
-        W0 = {n: w.detach() for n, w in W.items()}
-        W_leaf = {n: w.clone().requires_grad_(True) for n, w in W0.items()}
-        loss = train_loss(functional_view(model, W_leaf), alpha.detach(), beta.detach())
-        g = {n: t.detach().requires_grad_(True) for n, t in _grads(loss, W_leaf).items()}
-        W_hat = virtual_sgd_step(model, g, optimizer, params=W0)  # a graph from g only
-        W_hat_leaf = {n: w.detach().requires_grad_(True) for n, w in W_hat.items()}
-        m_loss = meta_loss(functional_view(model, W_hat_leaf))
-        v = _grads(m_loss, W_hat_leaf)
-        live = [n for n in W_hat if W_hat[n].requires_grad]
-        u = dict.fromkeys(W0)
-        if live: u.update(zip(live, torch.autograd.grad([W_hat[n] for n in live], [g[n] for n in live],
-                                                        grad_outputs=[v[n] for n in live], allow_unused=True)))
-        u = {n: torch.zeros_like(W0[n]) if t is None else t for n, t in u.items()}
-        u_norm = torch.sqrt(sum((t.double() ** 2).sum() for t in u.values()))
-        if u_norm == 0: meta_grads = [None] * len(omega)
-        else:
-            h = fd_scale / float(u_norm)
-            shifted = lambda sign: train_loss(functional_view(model, {n: W0[n] + sign * h * u[n] for n in W0}), alpha, beta)
-            meta_grads = torch.autograd.grad((shifted(1) - shifted(-1)) / (2 * h), omega, allow_unused=True)
+    if first_order:
+        loss, m_loss, meta_grads = first_order_meta_grads(model, optimizer, omega, alpha, beta, train_loss, meta_loss,
+                                                          fd_scale)
+    else: loss, m_loss, meta_grads = exact_meta_grads(model, optimizer, omega, alpha, beta, train_loss, meta_loss)
     grads = [torch.zeros_like(p) if g is None else g for p, g in zip(omega, meta_grads)]
     for p, g in zip(omega, grads): p.grad = g.detach()
     meta_optimizer.step()
     return dict(train_loss=loss.item(), meta_loss=m_loss.item(),
                 meta_grad_norm=float(torch.sqrt(sum((g.double() ** 2).sum() for g in grads))))
 
-# %% ../nbs/05b_bilevel.ipynb #c017
+# %% ../nbs/05b_bilevel.ipynb #c060
 class MetaSchedule:
     "Which iterations take a meta step: 0, k, 2k, ... of the calls to `tick`."
     def __init__(self, interval: int): # k, a positive int
@@ -133,16 +190,23 @@ class MetaSchedule:
             raise ValueError(f"interval must be a positive int, got {interval!r}")
         self.interval, self.iteration = interval, 0
 
-    def tick(self) -> bool:
-        "Count one iteration; True when it takes a meta step."
-        due = self.iteration % self.interval == 0
-        self.iteration += 1
-        return due
+# %% ../nbs/05b_bilevel.ipynb #c061
+@patch
+def tick(self: MetaSchedule) -> bool:
+    "Count one iteration; True when it takes a meta step."
+    due = self.iteration % self.interval == 0
+    self.iteration += 1
+    return due
 
-    def state_dict(self) -> dict: return {"interval": self.interval, "iteration": self.iteration}
-    def load_state_dict(self, state: dict): self.interval, self.iteration = state["interval"], state["iteration"]
+# %% ../nbs/05b_bilevel.ipynb #c065
+@patch
+def state_dict(self: MetaSchedule) -> dict: return {"interval": self.interval, "iteration": self.iteration}
 
-# %% ../nbs/05b_bilevel.ipynb #c020
+@patch
+def load_state_dict(self: MetaSchedule, state: dict):
+    self.interval, self.iteration = state["interval"], state["iteration"]
+
+# %% ../nbs/05b_bilevel.ipynb #c068
 class MetaBatches:
     "Batches of a split in a seeded order, reshuffled at every pass."
     def __init__(self, split, # the (meta) split
@@ -153,31 +217,48 @@ class MetaBatches:
         self.split, self.batch_size = split, min(batch_size, len(split))
         self.generator = torch.Generator().manual_seed(seed)
         self.order, self.position = torch.randperm(len(split), generator=self.generator), 0
-    def next(self, device) -> tuple[torch.Tensor, torch.Tensor]:
-        "The next batch (x, y) on `device`."
-        if self.position + self.batch_size > len(self.order):
-            self.order, self.position = torch.randperm(len(self.split), generator=self.generator), 0
-        index = self.order[self.position:self.position + self.batch_size]; self.position += self.batch_size
-        return self.split.x[index].to(device), self.split.y[index].to(device)
-    def state_dict(self) -> dict: return dict(generator=self.generator.get_state(), order=self.order.clone(), position=self.position)
-    def load_state_dict(self, state: dict):
-        self.generator.set_state(state["generator"]); self.order, self.position = state["order"].clone(), state["position"]
 
+# %% ../nbs/05b_bilevel.ipynb #c069
+@patch
+def next(self: MetaBatches, device) -> tuple[torch.Tensor, torch.Tensor]:
+    "The next batch (x, y) on `device`."
+    if self.position + self.batch_size > len(self.order):
+        self.order, self.position = torch.randperm(len(self.split), generator=self.generator), 0
+    index = self.order[self.position:self.position + self.batch_size]; self.position += self.batch_size
+    return self.split.x[index].to(device), self.split.y[index].to(device)
+
+# %% ../nbs/05b_bilevel.ipynb #c074
+@patch
+def state_dict(self: MetaBatches) -> dict:
+    return dict(generator=self.generator.get_state(), order=self.order.clone(), position=self.position)
+
+@patch
+def load_state_dict(self: MetaBatches, state: dict):
+    self.generator.set_state(state["generator"]); self.order, self.position = state["order"].clone(), state["position"]
+
+# %% ../nbs/05b_bilevel.ipynb #c077
 class MetaStats:
     "Meta-step statistics of one epoch: meta-gradient norms against the pull of the meta optimiser's weight decay."
     def __init__(self): self.steps = []
     def add(self, info: dict): self.steps.append(info)
-    def summary(self, meta_net: nn.Module|None=None, # the meta network (for its weight norm)
-                weight_decay: float=0.0, # its optimiser's weight decay
-               ) -> dict:
-        out = dict(meta_steps=len(self.steps))
-        if meta_net is not None:
-            out["meta_weight_norm"] = float(torch.sqrt(sum((p.detach().double() ** 2).sum() for p in meta_net.parameters())))
-        if not self.steps: return out
-        norms = torch.tensor([s["meta_grad_norm"] for s in self.steps], dtype=torch.float64)
-        out.update(meta_grad_norm_mean=float(norms.mean()), meta_grad_norm_max=float(norms.max()),
-                   meta_grad_zero_fraction=float((norms == 0).double().mean()),
-                   meta_loss_mean=float(sum(s["meta_loss"] for s in self.steps) / len(self.steps)))
-        if meta_net is not None and norms.mean() > 0: out["meta_decay_to_grad"] = weight_decay * out["meta_weight_norm"] / float(norms.mean())
-        return out
     def clear(self): self.steps = []
+
+# %% ../nbs/05b_bilevel.ipynb #c078
+@patch
+def summary(self: MetaStats,
+            meta_net: nn.Module|None=None, # the meta network (for its weight norm)
+            weight_decay: float=0.0, # its optimiser's weight decay
+           ) -> dict:
+    "The epoch's figures (the weight norm and the decay ratio only with `meta_net`)."
+    out = dict(meta_steps=len(self.steps))
+    if meta_net is not None:
+        squares = sum((p.detach().double() ** 2).sum() for p in meta_net.parameters())
+        out["meta_weight_norm"] = float(torch.sqrt(squares))
+    if not self.steps: return out
+    norms = torch.tensor([s["meta_grad_norm"] for s in self.steps], dtype=torch.float64)
+    out.update(meta_grad_norm_mean=float(norms.mean()), meta_grad_norm_max=float(norms.max()),
+               meta_grad_zero_fraction=float((norms == 0).double().mean()),
+               meta_loss_mean=float(sum(s["meta_loss"] for s in self.steps) / len(self.steps)))
+    if meta_net is not None and norms.mean() > 0:
+        out["meta_decay_to_grad"] = weight_decay * out["meta_weight_norm"] / float(norms.mean())
+    return out
