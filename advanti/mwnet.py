@@ -5,6 +5,7 @@
 # %% ../nbs/05f_mwnet.ipynb #c002
 from __future__ import annotations
 from dataclasses import dataclass
+from fastcore.basics import patch
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -26,14 +27,18 @@ class WeightNet(nn.Module):
                 ):
         super().__init__()
         self.hidden, self.out = nn.Linear(n_features, hidden), nn.Linear(hidden, 1)
-    def forward(self, features: torch.Tensor, # (B, n_features)
-               ) -> tuple[torch.Tensor, torch.Tensor]: # (w, 1 - w), each (B,): a pair, so that `meta_step` drives it
-        if features.dim() != 2 or features.shape[1] != self.hidden.in_features:
-            raise ValueError(f"features must be (B, {self.hidden.in_features}), got {tuple(features.shape)}")
-        w = torch.sigmoid(self.out(F.relu(self.hidden(features)))).squeeze(1)
-        return w, 1 - w
 
 # %% ../nbs/05f_mwnet.ipynb #c007
+@patch
+def forward(self: WeightNet,
+            features: torch.Tensor, # (B, n_features)
+           ) -> tuple[torch.Tensor, torch.Tensor]: # (w, 1 - w), each (B,)
+    if features.dim() != 2 or features.shape[1] != self.hidden.in_features:
+        raise ValueError(f"features must be (B, {self.hidden.in_features}), got {tuple(features.shape)}")
+    w = torch.sigmoid(self.out(F.relu(self.hidden(features)))).squeeze(1)
+    return w, 1 - w
+
+# %% ../nbs/05f_mwnet.ipynb #c011
 @register("mwnet")
 @dataclass(kw_only=True, eq=False)
 class MWNet(Method):
@@ -44,7 +49,7 @@ class MWNet(Method):
     meta_lr: float = option(1e-3, "positive") # Adam learning rate of the weight network
     meta_weight_decay: float = option(1e-4, "number") # its weight decay (the original's)
     first_order: bool = option(False, "flag") # finite-difference approximation of the mixed derivative
-    meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: min(batch size, meta set))
+    meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: batch size)
     meta_seed: int|None = None # seed of the network's initialisation (None: the run's seed)
 
     def __post_init__(self):
@@ -52,48 +57,73 @@ class MWNet(Method):
         self.columns = feature_columns(self.features)
         self.log, self.stats, self.resume = EpochLog(), MetaStats(), None
 
-    def prepare(self, run):
-        seed, state = run.config.seed if self.meta_seed is None else self.meta_seed, self.resume or {}
-        self.tracker = ClassLossTracker(run.bundle.train.y, run.bundle.num_classes).to(run.device)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed); self.weight_net = WeightNet(len(self.columns), self.hidden).to(run.device)
-        self.meta_optimizer = make_meta_optimizer(self.weight_net, self.meta_lr, self.meta_weight_decay)
-        self.schedule = MetaSchedule(self.interval)
-        if not state: self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
-        else:
-            self.tracker.load_state_dict(state["tracker"]); self.weight_net.load_state_dict(state["weight_net"])
-            self.meta_optimizer.load_state_dict(state["meta_optimizer"]); self.schedule.load_state_dict(state["schedule"])
-        self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, seed + 11)
-        if "meta_batches" in state: self.meta_batches.load_state_dict(state["meta_batches"])
+# %% ../nbs/05f_mwnet.ipynb #c015
+@patch
+def _build(self: MWNet, run, seed: int):
+    "The tracker, the weight network (seeded in a forked random stream), its optimiser and its schedule."
+    self.tracker = ClassLossTracker(run.bundle.train.y, run.bundle.num_classes).to(run.device)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed); self.weight_net = WeightNet(len(self.columns), self.hidden).to(run.device)
+    self.meta_optimizer = make_meta_optimizer(self.weight_net, self.meta_lr, self.meta_weight_decay)
+    self.schedule = MetaSchedule(self.interval)
 
-    def batch_loss(self, run, x, y, index):
-        f = self.tracker.features(eval_logits(run.model, x), y); self.tracker.update(y, f[:, 0])
-        weighted = lambda net, w, _: (w * F.cross_entropy(net(x), y, reduction="none")).mean()
-        if self.schedule.tick():
-            xm, ym = self.meta_batches.next(run.device)
-            self.stats.add(meta_step(run.model, run.optimizer, self.weight_net, self.meta_optimizer, f[:, self.columns], weighted,
-                                     lambda net: meta_batch_loss(net, xm, ym, objective="clean"), first_order=self.first_order))
-        with torch.no_grad(): w, _ = self.weight_net(f[:, self.columns])
-        self.log.add(index=index, y=y, weight=w, features=f)
-        return weighted(run.model, w, None)
+# %% ../nbs/05f_mwnet.ipynb #c018
+@patch
+def prepare(self: MWNet, run):
+    "Build the weight network and its companions; start from the model or from a saved state."
+    seed, state = run.config.seed if self.meta_seed is None else self.meta_seed, self.resume or {}
+    self._build(run, seed)
+    if not state:
+        self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
+    else:
+        self.tracker.load_state_dict(state["tracker"]); self.weight_net.load_state_dict(state["weight_net"])
+        self.meta_optimizer.load_state_dict(state["meta_optimizer"]); self.schedule.load_state_dict(state["schedule"])
+    self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, seed + 11)
+    if "meta_batches" in state: self.meta_batches.load_state_dict(state["meta_batches"])
 
-    def end_epoch(self, run, epoch):
-        self.tracker.end_epoch()
-        if len(self.log) == 0: return {}
-        index, y, w, f = (self.log.get(k) for k in ("index", "y", "weight", "features"))
-        C, corrupted = run.bundle.num_classes, run.bundle.train.corrupted
-        out = dict(mean_weight=float(w.double().mean()), mean_weight_per_class=class_means(w, y, C))
-        if corrupted is not None:
-            c = corrupted.cpu()[index]
-            out.update(mean_weight_corrupted=float(w[c].double().mean()) if c.any() else None,
-                       mean_weight_clean=float(w[~c].double().mean()) if (~c).any() else None,
-                       auroc_low_weight=finite_or_none(auroc(-w, c)), auroc_loss=finite_or_none(auroc(f[:, 0], c)))
-        out["feature_spearman"] = {n: finite_or_none(spearman(w, f[:, k])) for k, n in enumerate(FEATURE_NAMES)}
-        out.update(self.stats.summary(self.weight_net, self.meta_weight_decay)); self.stats.clear(); self.log.clear()
-        return out
+# %% ../nbs/05f_mwnet.ipynb #c021
+@patch
+def batch_loss(self: MWNet, run, x, y, index):
+    f = self.tracker.features(eval_logits(run.model, x), y); self.tracker.update(y, f[:, 0])
+    weighted = lambda net, w, _: (w * F.cross_entropy(net(x), y, reduction="none")).mean()
+    if self.schedule.tick():
+        xm, ym = self.meta_batches.next(run.device)
+        self.stats.add(meta_step(run.model, run.optimizer, self.weight_net, self.meta_optimizer, f[:, self.columns],
+                                 weighted, lambda net: meta_batch_loss(net, xm, ym, objective="clean"),
+                                 first_order=self.first_order))
+    with torch.no_grad(): w, _ = self.weight_net(f[:, self.columns])
+    self.log.add(index=index, y=y, weight=w, features=f)
+    return weighted(run.model, w, None)
 
-    def state_dict(self) -> dict:
-        return dict(tracker=self.tracker.state_dict(), weight_net=self.weight_net.state_dict(),
-                    meta_optimizer=self.meta_optimizer.state_dict(), schedule=self.schedule.state_dict(),
-                    meta_batches=self.meta_batches.state_dict())
-    def load_state_dict(self, state: dict): self.resume = state
+# %% ../nbs/05f_mwnet.ipynb #c024
+def _corruption_diagnostics(w: torch.Tensor, # the epoch's weights, (n,)
+                            loss: torch.Tensor, # the samples' clean losses, (n,)
+                            c: torch.Tensor, # True where the sample's label is corrupted, (n,)
+                           ) -> dict:
+    "Mean weight on corrupted and on clean samples; AUROC of a low weight and of a high loss for the corrupted ones."
+    return dict(mean_weight_corrupted=float(w[c].double().mean()) if c.any() else None,
+                mean_weight_clean=float(w[~c].double().mean()) if (~c).any() else None,
+                auroc_low_weight=finite_or_none(auroc(-w, c)), auroc_loss=finite_or_none(auroc(loss, c)))
+
+# %% ../nbs/05f_mwnet.ipynb #c027
+@patch
+def end_epoch(self: MWNet, run, epoch):
+    self.tracker.end_epoch()
+    if len(self.log) == 0: return {}
+    index, y, w, f = (self.log.get(k) for k in ("index", "y", "weight", "features"))
+    C, corrupted = run.bundle.num_classes, run.bundle.train.corrupted
+    out = dict(mean_weight=float(w.double().mean()), mean_weight_per_class=class_means(w, y, C))
+    if corrupted is not None: out.update(_corruption_diagnostics(w, f[:, 0], corrupted.cpu()[index]))
+    out["feature_spearman"] = {n: finite_or_none(spearman(w, f[:, k])) for k, n in enumerate(FEATURE_NAMES)}
+    out.update(self.stats.summary(self.weight_net, self.meta_weight_decay)); self.stats.clear(); self.log.clear()
+    return out
+
+# %% ../nbs/05f_mwnet.ipynb #c032
+@patch
+def state_dict(self: MWNet) -> dict:
+    return dict(tracker=self.tracker.state_dict(), weight_net=self.weight_net.state_dict(),
+                meta_optimizer=self.meta_optimizer.state_dict(), schedule=self.schedule.state_dict(),
+                meta_batches=self.meta_batches.state_dict())
+
+@patch
+def load_state_dict(self: MWNet, state: dict): self.resume = state
