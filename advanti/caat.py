@@ -178,8 +178,8 @@ class AllAdversarial(AssignedCAAT):
 class AllAnti(AllAdversarial):
     "Control: the CAAT loss with every sample anti-adversarial (CE on anti-adversaries)."
     def assign(self, run, x, y, features, bounds):
-        one = torch.ones_like(bounds)
-        return torch.zeros_like(one), one, torch.zeros_like(one)
+        alpha, beta, score = super().assign(run, x, y, features, bounds)
+        return beta, alpha, score  # the adversarial control's weights swapped
 
 # %% ../nbs/05e_caat.ipynb #c068
 @register("random_mix")
