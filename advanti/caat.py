@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
+from fastcore.basics import patch
 from .methods import Method, register, AttackOptions, option
 from .data import iterations_per_epoch
 from .frl import FRLMultipliers
@@ -22,13 +23,13 @@ __all__ = ['META_ASSIGNMENTS', 'AssignedCAAT', 'AllAdversarial', 'AllAnti', 'Ran
 # %% ../nbs/05e_caat.ipynb #c006
 @dataclass(kw_only=True, eq=False)
 class AssignedCAAT(AttackOptions):
-    "Base of the methods trained on the CAAT loss: features, bounds, FRL, perturbations and diagnostics; `assign` decides."
+    "Base of the methods trained on the CAAT loss: features, bounds, FRL, perturbations, diagnostics; `assign` decides."
     bound_rule: str = option("constant", BOUND_RULES) # "constant", "remargin" (needs frl) or "grad_based"
-    frl: bool|None = option(None, (None, True, False)) # FRL class weights (and lambda2 for remargin); None: on for "remargin" only
+    frl: bool|None = option(None, (None, True, False)) # FRL class weights (lambda2 for remargin); None: remargin only
     beta_trades: float = option(1.5, "number") # TRADES trade-off beta_T
     anti_weight: float = option(1.0, "number") # multiplier of the anti-adversarial term (the paper: 1)
-    normalisation: str = option("separate", NORMALISATIONS) # "separate" (the authors') or "joint" (ours), see `caat_objective`
-    remargin_base: float = option(1.25, "positive") # ReMargin's base bound over the training bound (the authors': 10/255 over 8/255)
+    normalisation: str = option("separate", NORMALISATIONS) # "separate" (the authors') or "joint" (ours)
+    remargin_base: float = option(1.25, "positive") # ReMargin's base over the training bound (the authors': 10/8)
 
     def __post_init__(self):
         super().__post_init__()
@@ -36,92 +37,133 @@ class AssignedCAAT(AttackOptions):
         self.tracker: ClassLossTracker|None = None
         self.log, self.previous_anti, self.frl_log, self.resume = EpochLog(), None, {}, None
 
-    @property
-    def uses_frl(self) -> bool: return self.bound_rule == "remargin" if self.frl is None else self.frl
+# %% ../nbs/05e_caat.ipynb #c010
+@patch(as_prop=True)
+def uses_frl(self: AssignedCAAT) -> bool:
+    "Whether FRL's multipliers are on: `frl`, or (None) exactly with ReMargin."
+    return self.bound_rule == "remargin" if self.frl is None else self.frl
 
-    # --- what subclasses provide
-    def assign(self, run, x: torch.Tensor, y: torch.Tensor, features: torch.Tensor, bounds: torch.Tensor) -> tuple:
-        "(alpha, beta, score) for the batch; optionally a fourth item, `CAATPerturbations` to reuse."
-        raise NotImplementedError
-    def extra_diagnostics(self, run) -> dict: return {}
+# %% ../nbs/05e_caat.ipynb #c014
+@patch
+def assign(self: AssignedCAAT, run, x: torch.Tensor, y: torch.Tensor, features: torch.Tensor,
+           bounds: torch.Tensor) -> tuple:
+    "(alpha, beta, score) for the batch; optionally a fourth item, `CAATPerturbations` to reuse."
+    raise NotImplementedError
 
-    # --- shared machinery
-    def prepare(self, run):
-        C, state = run.bundle.num_classes, self.resume or {}
-        self.tracker = ClassLossTracker(run.bundle.train.y, C).to(run.device)
-        if state.get("tracker") is not None: self.tracker.load_state_dict(state["tracker"])
-        else: self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
-        if self.uses_frl:
-            self.multipliers = FRLMultipliers(C)
-            if state.get("multipliers") is not None: self.multipliers.load_state_dict(state["multipliers"])
-            else: self.frl_log = self.update_frl(run)  # FRL's order: one update before the first epoch
-        self.previous_anti = state.get("previous_anti")
-        self.generator = torch.Generator().manual_seed(run.config.seed + 7)
-        if state.get("generator") is not None: self.generator.set_state(state["generator"])
+# %% ../nbs/05e_caat.ipynb #c019
+@patch
+def extra_diagnostics(self: AssignedCAAT, run) -> dict: return {}
 
-    def update_frl(self, run) -> dict:
-        "One FRL update from the validation split's class-wise errors (its diagnostics)."
-        e = run.evaluate(run.bundle.val)
-        run.model.train()
-        return self.multipliers.update(e["natural"], e["boundary"], e.get("counts"))
+# %% ../nbs/05e_caat.ipynb #c022
+@patch
+def _start_tracker(self: AssignedCAAT, run, state: dict):
+    "The class-loss tracker of the run: from the checkpoint `state`, or from the starting model's class losses."
+    self.tracker = ClassLossTracker(run.bundle.train.y, run.bundle.num_classes).to(run.device)
+    if state.get("tracker") is not None: self.tracker.load_state_dict(state["tracker"])
+    else: self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
 
-    def class_weights(self, like: torch.Tensor) -> tuple|None:
-        "FRL's (w0, w1) on `like`'s device and dtype, or None without FRL."
-        if self.multipliers is None: return None
-        return tuple(w.to(like) for w in self.multipliers.class_weights())
+# %% ../nbs/05e_caat.ipynb #c025
+@patch
+def prepare(self: AssignedCAAT, run):
+    C, state = run.bundle.num_classes, self.resume or {}
+    self._start_tracker(run, state)
+    if self.uses_frl:
+        self.multipliers = FRLMultipliers(C)
+        if state.get("multipliers") is not None: self.multipliers.load_state_dict(state["multipliers"])
+        else: self.frl_log = self.update_frl(run)  # FRL's order: one update before the first epoch
+    self.previous_anti = state.get("previous_anti")
+    self.generator = torch.Generator().manual_seed(run.config.seed + 7)
+    if state.get("generator") is not None: self.generator.set_state(state["generator"])
 
-    def bounds(self, run, y: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
-        "Each sample's bound (>= 0) under `bound_rule` (ReMargin scales `remargin_base` times the training bound)."
-        lambda2, base = None, self.bound(run)
-        if self.bound_rule == "remargin":
-            lambda2 = self.multipliers.lambda2 if self.multipliers is not None else torch.zeros(run.bundle.num_classes)
-            base = base * self.remargin_base
-        return sample_bounds(self.bound_rule, y, base, features=features, lambda2=lambda2).to(features.dtype)
+# %% ../nbs/05e_caat.ipynb #c028
+@patch
+def update_frl(self: AssignedCAAT, run) -> dict:
+    "One FRL update from the validation split's class-wise errors (its diagnostics)."
+    e = run.evaluate(run.bundle.val)
+    run.model.train()
+    return self.multipliers.update(e["natural"], e["boundary"], e.get("counts"))
 
-    def batch_features(self, run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        "The batch's six features (clean logits in eval mode); its losses go into the class-mean tracker."
-        f = self.tracker.features(eval_logits(run.model, x), y)
-        self.tracker.update(y, f[:, 0])
-        return f
+# %% ../nbs/05e_caat.ipynb #c031
+@patch
+def class_weights(self: AssignedCAAT, like: torch.Tensor) -> tuple|None:
+    "FRL's (w0, w1) on `like`'s device and dtype, or None without FRL."
+    if self.multipliers is None: return None
+    return tuple(w.to(like) for w in self.multipliers.class_weights())
 
-    def batch_loss(self, run, x, y, index):
-        f = self.batch_features(run, x, y)
-        bounds = self.bounds(run, y, f)
-        alpha, beta, score, *given = self.assign(run, x, y, f, bounds)
-        anti = beta.detach() > alpha.detach()
-        P = given[0] if given and given[0] is not None else caat_perturbations(run.model, x, y, bounds, anti, attack=self.attack_kwargs(run))
-        self.log.add(index=index, y=y, anti=anti, score=score, bounds=bounds, features=f)
-        return caat_objective(run.model, x, y, alpha, self.anti_weight * beta, P, class_weights=self.class_weights(x),
-                              beta_trades=self.beta_trades, normalisation=self.normalisation)
+# %% ../nbs/05e_caat.ipynb #c034
+@patch
+def bounds(self: AssignedCAAT, run, y: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+    "Each sample's bound (>= 0) under `bound_rule` (ReMargin scales `remargin_base` times the training bound)."
+    lambda2, base = None, self.bound(run)
+    if self.bound_rule == "remargin":
+        lambda2 = self.multipliers.lambda2 if self.multipliers is not None else torch.zeros(run.bundle.num_classes)
+        base = base * self.remargin_base
+    return sample_bounds(self.bound_rule, y, base, features=features, lambda2=lambda2).to(features.dtype)
 
-    def end_epoch(self, run, epoch):
-        self.tracker.end_epoch()
-        if len(self.log) == 0: return {}
-        index, anti = self.log.get("index"), self.log.get("anti")
-        train = run.bundle.train
-        corrupted = None if train.corrupted is None else train.corrupted.cpu()[index]
-        N = len(train.y)
-        previous = None if self.previous_anti is None else self.previous_anti[index]
-        out = assignment_diagnostics(self.log.get("y"), anti, self.log.get("score"), self.log.get("bounds"),
-                                     self.log.get("features"), run.bundle.num_classes, corrupted, previous)
-        if self.previous_anti is None: self.previous_anti = torch.zeros(N, dtype=torch.bool)
-        self.previous_anti[index] = anti
-        out.update(self.extra_diagnostics(run))
-        if self.multipliers is not None:
-            self.frl_log = self.update_frl(run)
-            out["frl"] = dict(w0=self.frl_log["w0"], w1=self.frl_log["w1"], bound_factors=self.frl_log["bound_factors"])
-        self.log.clear()
-        return out
+# %% ../nbs/05e_caat.ipynb #c036
+@patch
+def batch_features(self: AssignedCAAT, run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    "The batch's six features (clean logits in eval mode); its losses go into the class-mean tracker."
+    f = self.tracker.features(eval_logits(run.model, x), y)
+    self.tracker.update(y, f[:, 0])
+    return f
 
-    def state_dict(self) -> dict:
-        return dict(tracker=None if self.tracker is None else self.tracker.state_dict(),
-                    multipliers=None if self.multipliers is None else self.multipliers.state_dict(),
-                    previous_anti=self.previous_anti, generator=self.generator.get_state() if hasattr(self, "generator") else None)
-    def load_state_dict(self, state: dict):
-        "Keep `state` for `prepare`, which rebuilds the tracker and multipliers for the run and loads it."
-        self.resume = state
+# %% ../nbs/05e_caat.ipynb #c040
+@patch
+def batch_loss(self: AssignedCAAT, run, x, y, index):
+    f = self.batch_features(run, x, y)
+    bounds = self.bounds(run, y, f)
+    alpha, beta, score, *given = self.assign(run, x, y, f, bounds)
+    anti = beta.detach() > alpha.detach()
+    P = given[0] if given and given[0] is not None else \
+        caat_perturbations(run.model, x, y, bounds, anti, attack=self.attack_kwargs(run))
+    self.log.add(index=index, y=y, anti=anti, score=score, bounds=bounds, features=f)
+    return caat_objective(run.model, x, y, alpha, self.anti_weight * beta, P, class_weights=self.class_weights(x),
+                          beta_trades=self.beta_trades, normalisation=self.normalisation)
 
-# %% ../nbs/05e_caat.ipynb #c008
+# %% ../nbs/05e_caat.ipynb #c043
+@patch
+def _epoch_assignment(self: AssignedCAAT, run) -> dict:
+    "Diagnostics of the epoch's logged assignment (against the previous one); remembers it for the next epoch."
+    index, anti = self.log.get("index"), self.log.get("anti")
+    train = run.bundle.train
+    corrupted = None if train.corrupted is None else train.corrupted.cpu()[index]
+    N = len(train.y)
+    previous = None if self.previous_anti is None else self.previous_anti[index]
+    out = assignment_diagnostics(self.log.get("y"), anti, self.log.get("score"), self.log.get("bounds"),
+                                 self.log.get("features"), run.bundle.num_classes, corrupted, previous)
+    if self.previous_anti is None: self.previous_anti = torch.zeros(N, dtype=torch.bool)
+    self.previous_anti[index] = anti
+    return out
+
+# %% ../nbs/05e_caat.ipynb #c046
+@patch
+def end_epoch(self: AssignedCAAT, run, epoch):
+    self.tracker.end_epoch()
+    if len(self.log) == 0: return {}
+    out = self._epoch_assignment(run)
+    out.update(self.extra_diagnostics(run))
+    if self.multipliers is not None:
+        self.frl_log = self.update_frl(run)
+        out["frl"] = dict(w0=self.frl_log["w0"], w1=self.frl_log["w1"], bound_factors=self.frl_log["bound_factors"])
+    self.log.clear()
+    return out
+
+# %% ../nbs/05e_caat.ipynb #c051
+@patch
+def state_dict(self: AssignedCAAT) -> dict:
+    return dict(tracker=None if self.tracker is None else self.tracker.state_dict(),
+                multipliers=None if self.multipliers is None else self.multipliers.state_dict(),
+                previous_anti=self.previous_anti,
+                generator=self.generator.get_state() if hasattr(self, "generator") else None)
+
+# %% ../nbs/05e_caat.ipynb #c054
+@patch
+def load_state_dict(self: AssignedCAAT, state: dict):
+    "Keep `state` for `prepare`, which rebuilds the tracker and multipliers for the run and loads it."
+    self.resume = state
+
+# %% ../nbs/05e_caat.ipynb #c058
 @register("all_adversarial")
 @dataclass(kw_only=True, eq=False)
 class AllAdversarial(AssignedCAAT):
@@ -130,14 +172,16 @@ class AllAdversarial(AssignedCAAT):
         one = torch.ones_like(bounds)
         return one, torch.zeros_like(one), torch.zeros_like(one)
 
+# %% ../nbs/05e_caat.ipynb #c063
 @register("all_anti")
 @dataclass(kw_only=True, eq=False)
 class AllAnti(AllAdversarial):
     "Control: the CAAT loss with every sample anti-adversarial (CE on anti-adversaries)."
     def assign(self, run, x, y, features, bounds):
-        one = torch.ones_like(bounds)
-        return torch.zeros_like(one), one, torch.zeros_like(one)
+        alpha, beta, score = super().assign(run, x, y, features, bounds)
+        return beta, alpha, score  # the adversarial control's weights swapped
 
+# %% ../nbs/05e_caat.ipynb #c068
 @register("random_mix")
 @dataclass(kw_only=True, eq=False)
 class RandomMix(AssignedCAAT):
@@ -148,20 +192,27 @@ class RandomMix(AssignedCAAT):
         super().__post_init__()
         shares = [self.anti_share] if isinstance(self.anti_share, (int, float)) else list(self.anti_share)
         if not shares or not all(isinstance(s, (int, float)) and 0 <= s <= 1 for s in shares):
-            raise ValueError(f"anti_share must be a probability or a list of probabilities in [0, 1], got {self.anti_share!r}")
-    def prepare(self, run):
-        C = run.bundle.num_classes
-        shares = self.anti_share
-        shares = torch.tensor([shares] * C if isinstance(shares, (int, float)) else shares, dtype=torch.float64)
-        if shares.numel() != C: raise ValueError(f"anti_share has {shares.numel()} values for {C} classes")
-        self.shares = shares
-        super().prepare(run)
-    def assign(self, run, x, y, features, bounds):
-        u = torch.rand(y.shape[0], generator=self.generator, dtype=torch.float64)
-        anti = (u < self.shares[y.cpu()]).to(bounds.device)
-        return (~anti).to(bounds.dtype), anti.to(bounds.dtype), (-u).to(bounds)
+            raise ValueError("anti_share must be a probability or a list of probabilities in [0, 1], "
+                             f"got {self.anti_share!r}")
 
-# %% ../nbs/05e_caat.ipynb #c010
+# %% ../nbs/05e_caat.ipynb #c071
+@patch
+def prepare(self: RandomMix, run):
+    C = run.bundle.num_classes
+    shares = self.anti_share
+    shares = torch.tensor([shares] * C if isinstance(shares, (int, float)) else shares, dtype=torch.float64)
+    if shares.numel() != C: raise ValueError(f"anti_share has {shares.numel()} values for {C} classes")
+    self.shares = shares
+    super(RandomMix, self).prepare(run)
+
+# %% ../nbs/05e_caat.ipynb #c075
+@patch
+def assign(self: RandomMix, run, x, y, features, bounds):
+    u = torch.rand(y.shape[0], generator=self.generator, dtype=torch.float64)
+    anti = (u < self.shares[y.cpu()]).to(bounds.device)
+    return (~anti).to(bounds.dtype), anti.to(bounds.dtype), (-u).to(bounds)
+
+# %% ../nbs/05e_caat.ipynb #c081
 @register("rule_mix")
 @dataclass(kw_only=True, eq=False)
 class RuleMix(AssignedCAAT):
@@ -172,126 +223,159 @@ class RuleMix(AssignedCAAT):
         super().__post_init__()
         if not (isinstance(self.anti_fraction, (int, float)) and 0 <= self.anti_fraction <= 1):
             raise ValueError(f"anti_fraction must lie in [0, 1], got {self.anti_fraction!r}")
-    def assign(self, run, x, y, features, bounds):
-        p_y = torch.exp(-features[:, 0])
-        k = round(self.anti_fraction * len(y))
-        anti = torch.zeros_like(p_y, dtype=torch.bool)
-        anti[torch.argsort(p_y, stable=True)[:k]] = True
-        return (~anti).to(bounds.dtype), anti.to(bounds.dtype), -p_y
 
-# %% ../nbs/05e_caat.ipynb #c023
+# %% ../nbs/05e_caat.ipynb #c084
+@patch
+def assign(self: RuleMix, run, x, y, features, bounds):
+    p_y = torch.exp(-features[:, 0])
+    k = round(self.anti_fraction * len(y))
+    anti = torch.zeros_like(p_y, dtype=torch.bool)
+    anti[torch.argsort(p_y, stable=True)[:k]] = True
+    return (~anti).to(bounds.dtype), anti.to(bounds.dtype), -p_y
+
+# %% ../nbs/05e_caat.ipynb #c089
 META_ASSIGNMENTS = ("both", "meta_net", "adversarial")
 
-# %% ../nbs/05e_caat.ipynb #c024
+# %% ../nbs/05e_caat.ipynb #c091
 @register("caat")
 @dataclass(kw_only=True, eq=False)
 class CAAT(AssignedCAAT):
-    "CAAT (Zhou, Yang & Wu 2023): an assignment network gives each sample an adversarial or anti-adversarial perturbation."
+    "CAAT (Zhou, Yang & Wu 2023): an assignment network picks each sample's direction, adversarial or anti-adversarial."
     bound_rule: str = option("remargin", BOUND_RULES) # "remargin" (the paper's ReMargin), "grad_based" or "constant"
-    mode: str = option("soft", CAAT_MODES) # "soft": softmax(z / temperature) (the authors'); "hard": one-hot forward, straight-through backward (ours)
+    mode: str = option("soft", CAAT_MODES) # "soft" (the authors') or "hard" (one-hot, straight-through; ours)
     temperature: float = option(1e-3, "positive") # T of the soft mode (the authors')
     grad_temperature: float = option(1.0, "positive") # T_grad of the hard mode's backward pass
-    meta_objective: str = option("robust", META_OBJECTIVES) # "robust" (CAAT objective of the meta batch) or "clean" (CE, ours)
-    meta_assignment: str = option("both", META_ASSIGNMENTS) # robust meta loss: "both" (the authors': all three terms), "meta_net" or "adversarial" (ours)
-    interval: int|None = option(None, "count", optional=True) # a meta step every this many iterations (the code's CIFAR runs: 50); None: from `meta_steps`
-    meta_steps: int = option(280, "count") # with interval=None: k = max(1, round(iterations / meta_steps)) (the authors' ~280 per run)
+    meta_objective: str = option("robust", META_OBJECTIVES) # "robust" (CAAT loss of the meta batch) or "clean" (ours)
+    meta_assignment: str = option("both", META_ASSIGNMENTS) # robust meta loss: "both" (the authors'), "meta_net", ...
+    interval: int|None = option(None, "count", optional=True) # iterations between meta steps, k (None: from meta_steps)
+    meta_steps: int = option(280, "count") # with interval=None: about this many meta steps per run (the authors')
     meta_lr: float = option(1e-4, "positive") # Adam learning rate of the assignment network (the authors')
     meta_weight_decay: float = option(5e-4, "number") # Adam weight decay of the assignment network (the authors')
     first_order: bool = option(False, "flag") # finite-difference approximation of the mixed derivative
-    meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: min(batch size, meta set))
+    meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: batch size)
     features: str|list = "all" # the features the assignment network sees: "all" or a list of FEATURE_NAMES
     hidden: int = option(100, "count") # hidden units of the assignment network
     meta_seed: int|None = None # seed of the assignment network's initialisation only (None: the run's seed)
-    zero_init: bool = option(False, "flag") # zero the output layer: every sample starts adversarial (ties), no random first split
+    zero_init: bool = option(False, "flag") # zero the output layer: every sample starts adversarial
 
     def __post_init__(self):
         super().__post_init__()
         self.columns = feature_columns(self.features)
         self.meta_net, self.stats = None, MetaStats()
 
-    def interval_for(self, n_train: int, batch_size: int, epochs: int) -> int:
-        "The meta interval k: `interval`, or max(1, round(iterations / meta_steps)) over the whole run."
-        if self.interval is not None: return self.interval
-        return max(1, round(epochs * iterations_per_epoch(n_train, batch_size) / self.meta_steps))
+# %% ../nbs/05e_caat.ipynb #c096
+@patch
+def interval_for(self: CAAT, n_train: int, batch_size: int, epochs: int) -> int:
+    "The meta interval k: `interval`, or max(1, round(iterations / meta_steps)) over the whole run."
+    if self.interval is not None: return self.interval
+    return max(1, round(epochs * iterations_per_epoch(n_train, batch_size) / self.meta_steps))
 
-    def planned_meta_steps(self, n_train: int, batch_size: int, epochs: int) -> int:
-        "Meta steps a run of `epochs` epochs takes (iterations 0, k, 2k, ...)."
-        return -(-epochs * iterations_per_epoch(n_train, batch_size) // self.interval_for(n_train, batch_size, epochs))
+# %% ../nbs/05e_caat.ipynb #c100
+@patch
+def planned_meta_steps(self: CAAT, n_train: int, batch_size: int, epochs: int) -> int:
+    "Meta steps a run of `epochs` epochs takes (iterations 0, k, 2k, ...)."
+    return -(-epochs * iterations_per_epoch(n_train, batch_size) // self.interval_for(n_train, batch_size, epochs))
 
-    def meta_loss(self, run, xm: torch.Tensor, ym: torch.Tensor):
-        "The meta loss of the meta batch (xm, ym), as a function of a view of the classifier."
-        fm = self.tracker.features(eval_logits(run.model, xm), ym)
-        if self.meta_objective == "clean": return lambda net: meta_batch_loss(net, xm, ym, objective="clean")
-        options = dict(bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm), class_weights=self.class_weights(xm),
-                       beta_trades=self.beta_trades, normalisation=self.normalisation, attack=self.attack_kwargs(run))
-        return lambda net: meta_batch_loss(net, xm, ym, **options)
+# %% ../nbs/05e_caat.ipynb #c104
+@patch
+def _start_meta_net(self: CAAT, run):
+    "The assignment network (seeded apart from the run's random stream), its optimiser and the meta schedule."
+    seed = run.config.seed if self.meta_seed is None else self.meta_seed
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        self.meta_net = AssignmentNet(len(self.columns), self.hidden, self.mode, self.temperature,
+                                      self.grad_temperature).to(run.device)
+    if self.zero_init:
+        with torch.no_grad(): self.meta_net.out.weight.zero_(); self.meta_net.out.bias.zero_()
+    self.meta_optimizer = make_meta_optimizer(self.meta_net, self.meta_lr, self.meta_weight_decay)
+    self.schedule = MetaSchedule(self.interval_for(len(run.bundle.train.y), run.config.batch_size, run.config.epochs))
 
-    def meta_weights(self, features: torch.Tensor) -> tuple|None:
-        "The meta batch's fixed (alpha, beta) under `meta_assignment` (None: the authors' three terms for every sample)."
-        if self.meta_assignment == "both": return None
-        ones = torch.ones(features.shape[0], dtype=features.dtype, device=features.device)
-        if self.meta_assignment == "adversarial": return ones, torch.zeros_like(ones)
-        with torch.no_grad(): alpha, beta = self.meta_net(features[:, self.columns])
-        anti = (beta > alpha).to(ones.dtype)
-        return 1 - anti, anti
+# %% ../nbs/05e_caat.ipynb #c107
+@patch
+def initial_diagnostics(self: CAAT, run) -> dict:
+    "The assignment of the whole training set before any meta step (epoch 0 of the history)."
+    train = run.bundle.train
+    x, y = train.x.to(run.device), train.y.to(run.device)
+    f = torch.cat([self.tracker.features(eval_logits(run.model, xb), yb)
+                   for xb, yb in zip(x.split(1024), y.split(1024))])
+    with torch.no_grad(): z = self.meta_net.logits(f[:, self.columns])
+    corrupted = None if train.corrupted is None else train.corrupted.cpu()
+    out = assignment_diagnostics(y.cpu(), (z[:, 1] > z[:, 0]).cpu(), (z[:, 1] - z[:, 0]).cpu(),
+                                 self.bounds(run, y, f).cpu(), f.cpu(), run.bundle.num_classes, corrupted)
+    return dict(out, meta_steps=0, meta_steps_total=0, meta_interval=self.schedule.interval)
 
-    def initial_diagnostics(self, run) -> dict:
-        "The assignment of the whole training set before any meta step (epoch 0 of the history)."
-        train = run.bundle.train
-        x, y = train.x.to(run.device), train.y.to(run.device)
-        f = torch.cat([self.tracker.features(eval_logits(run.model, xb), yb) for xb, yb in zip(x.split(1024), y.split(1024))])
-        with torch.no_grad(): z = self.meta_net.logits(f[:, self.columns])
-        corrupted = None if train.corrupted is None else train.corrupted.cpu()
-        out = assignment_diagnostics(y.cpu(), (z[:, 1] > z[:, 0]).cpu(), (z[:, 1] - z[:, 0]).cpu(), self.bounds(run, y, f).cpu(),
-                                     f.cpu(), run.bundle.num_classes, corrupted)
-        return dict(out, meta_steps=0, meta_steps_total=0, meta_interval=self.schedule.interval)
+# %% ../nbs/05e_caat.ipynb #c110
+@patch
+def prepare(self: CAAT, run):
+    super(CAAT, self).prepare(run)
+    self._start_meta_net(run)
+    state = self.resume or {}
+    if "meta_net" in state:
+        self.meta_net.load_state_dict(state["meta_net"]); self.meta_optimizer.load_state_dict(state["meta_optimizer"])
+        self.schedule.load_state_dict(state["schedule"])
+    self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size,
+                                    run.config.seed + 11)
+    if "meta_batches" in state: self.meta_batches.load_state_dict(state["meta_batches"])
+    if not state: return self.initial_diagnostics(run)
 
-    def prepare(self, run):
-        super().prepare(run)
-        seed = run.config.seed if self.meta_seed is None else self.meta_seed
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.meta_net = AssignmentNet(len(self.columns), self.hidden, self.mode, self.temperature, self.grad_temperature).to(run.device)
-        if self.zero_init:
-            with torch.no_grad(): self.meta_net.out.weight.zero_(); self.meta_net.out.bias.zero_()
-        self.meta_optimizer = make_meta_optimizer(self.meta_net, self.meta_lr, self.meta_weight_decay)
-        self.schedule = MetaSchedule(self.interval_for(len(run.bundle.train.y), run.config.batch_size, run.config.epochs))
-        state = self.resume or {}
-        if "meta_net" in state:
-            self.meta_net.load_state_dict(state["meta_net"]); self.meta_optimizer.load_state_dict(state["meta_optimizer"])
-            self.schedule.load_state_dict(state["schedule"])
-        self.meta_batches = MetaBatches(run.bundle.meta, self.meta_batch_size or run.config.batch_size, run.config.seed + 11)
-        if "meta_batches" in state: self.meta_batches.load_state_dict(state["meta_batches"])
-        if not state: return self.initial_diagnostics(run)
+# %% ../nbs/05e_caat.ipynb #c115
+@patch
+def meta_weights(self: CAAT, features: torch.Tensor) -> tuple|None:
+    "The meta batch's fixed (alpha, beta) under `meta_assignment` (None: the authors' three terms for every sample)."
+    if self.meta_assignment == "both": return None
+    ones = torch.ones(features.shape[0], dtype=features.dtype, device=features.device)
+    if self.meta_assignment == "adversarial": return ones, torch.zeros_like(ones)
+    with torch.no_grad(): alpha, beta = self.meta_net(features[:, self.columns])
+    anti = (beta > alpha).to(ones.dtype)
+    return 1 - anti, anti
 
-    def meta_update(self, run, x, y, features, bounds):
-        "One bilevel step of the meta network on this batch; returns both perturbations of the batch."
-        attack, w = self.attack_kwargs(run), self.class_weights(x)
-        both = caat_perturbations(run.model, x, y, bounds, attack=attack)
-        objective = dict(class_weights=w, beta_trades=self.beta_trades, normalisation=self.normalisation)
-        info = meta_step(run.model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
-                         lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, **objective),
-                         self.meta_loss(run, *self.meta_batches.next(run.device)), first_order=self.first_order)
-        self.stats.add(info)
-        return both
+# %% ../nbs/05e_caat.ipynb #c118
+@patch
+def meta_loss(self: CAAT, run, xm: torch.Tensor, ym: torch.Tensor):
+    "The meta loss of the meta batch (xm, ym), as a function of a view of the classifier."
+    fm = self.tracker.features(eval_logits(run.model, xm), ym)
+    if self.meta_objective == "clean": return lambda net: meta_batch_loss(net, xm, ym, objective="clean")
+    options = dict(bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm), class_weights=self.class_weights(xm),
+                   beta_trades=self.beta_trades, normalisation=self.normalisation, attack=self.attack_kwargs(run))
+    return lambda net: meta_batch_loss(net, xm, ym, **options)
 
-    def assign(self, run, x, y, features, bounds):
-        both = self.meta_update(run, x, y, features, bounds) if self.schedule.tick() else None
-        if self.mode == "soft" and both is None: both = caat_perturbations(run.model, x, y, bounds, attack=self.attack_kwargs(run))
-        with torch.no_grad():
-            f = features[:, self.columns]
-            alpha, beta = self.meta_net(f)
-            z = self.meta_net.logits(f)
-        return alpha, beta, z[:, 1] - z[:, 0], both
+# %% ../nbs/05e_caat.ipynb #c123
+@patch
+def meta_update(self: CAAT, run, x, y, features, bounds):
+    "One bilevel step of the meta network on this batch; returns both perturbations of the batch."
+    attack, w = self.attack_kwargs(run), self.class_weights(x)
+    both = caat_perturbations(run.model, x, y, bounds, attack=attack)
+    objective = dict(class_weights=w, beta_trades=self.beta_trades, normalisation=self.normalisation)
+    info = meta_step(run.model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
+                     lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, **objective),
+                     self.meta_loss(run, *self.meta_batches.next(run.device)), first_order=self.first_order)
+    self.stats.add(info)
+    return both
 
-    def extra_diagnostics(self, run) -> dict:
-        out = self.stats.summary(self.meta_net, self.meta_weight_decay); self.stats.clear()
-        taken = -(-self.schedule.iteration // self.schedule.interval)  # ticks 0, k, 2k, ... so far
-        return dict(out, meta_steps_total=taken, meta_interval=self.schedule.interval)
+# %% ../nbs/05e_caat.ipynb #c126
+@patch
+def assign(self: CAAT, run, x, y, features, bounds):
+    both = self.meta_update(run, x, y, features, bounds) if self.schedule.tick() else None
+    if self.mode == "soft" and both is None:
+        both = caat_perturbations(run.model, x, y, bounds, attack=self.attack_kwargs(run))
+    with torch.no_grad():
+        f = features[:, self.columns]
+        alpha, beta = self.meta_net(f)
+        z = self.meta_net.logits(f)
+    return alpha, beta, z[:, 1] - z[:, 0], both
 
-    def state_dict(self) -> dict:
-        state = super().state_dict()
-        if self.meta_net is not None:
-            state.update(meta_net=self.meta_net.state_dict(), meta_optimizer=self.meta_optimizer.state_dict(),
-                         schedule=self.schedule.state_dict(), meta_batches=self.meta_batches.state_dict())
-        return state
+# %% ../nbs/05e_caat.ipynb #c134
+@patch
+def extra_diagnostics(self: CAAT, run) -> dict:
+    out = self.stats.summary(self.meta_net, self.meta_weight_decay); self.stats.clear()
+    taken = -(-self.schedule.iteration // self.schedule.interval)  # ticks 0, k, 2k, ... so far
+    return dict(out, meta_steps_total=taken, meta_interval=self.schedule.interval)
+
+# %% ../nbs/05e_caat.ipynb #c144
+@patch
+def state_dict(self: CAAT) -> dict:
+    state = super(CAAT, self).state_dict()
+    if self.meta_net is not None:
+        state.update(meta_net=self.meta_net.state_dict(), meta_optimizer=self.meta_optimizer.state_dict(),
+                     schedule=self.schedule.state_dict(), meta_batches=self.meta_batches.state_dict())
+    return state
