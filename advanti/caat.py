@@ -15,7 +15,7 @@ from .features import (FEATURE_NAMES, ClassLossTracker, EpochLog, eval_logits, f
                               assignment_diagnostics)
 from .bilevel import MetaSchedule, MetaBatches, MetaStats, meta_step, make_meta_optimizer
 from .caat_loss import (BOUND_RULES, CAAT_MODES, META_OBJECTIVES, NORMALISATIONS, AssignmentNet, sample_bounds,
-                               caat_perturbations, caat_objective, meta_batch_loss)
+                               CAATPerturbations, caat_perturbations, caat_objective, meta_batch_loss)
 
 # %% auto #0
 __all__ = ['META_ASSIGNMENTS', 'AssignedCAAT', 'AllAdversarial', 'AllAnti', 'RandomMix', 'RuleMix', 'CAAT']
@@ -36,6 +36,7 @@ class AssignedCAAT(AttackOptions):
         self.multipliers: FRLMultipliers|None = None
         self.tracker: ClassLossTracker|None = None
         self.log, self.previous_anti, self.frl_log, self.resume = EpochLog(), None, {}, None
+        self.batch_clean: tuple|None = None # (x, eval-mode clean logits of x) of the batch in hand
 
 # %% ../nbs/05e_caat.ipynb #c010
 @patch(as_prop=True)
@@ -104,9 +105,21 @@ def bounds(self: AssignedCAAT, run, y: torch.Tensor, features: torch.Tensor) -> 
 @patch
 def batch_features(self: AssignedCAAT, run, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "The batch's six features (clean logits in eval mode); its losses go into the class-mean tracker."
-    f = self.tracker.features(eval_logits(run.model, x), y)
+    logits = eval_logits(run.model, x)
+    self.batch_clean = (x, logits)
+    f = self.tracker.features(logits, y)
     self.tracker.update(y, f[:, 0])
     return f
+
+# %% ../nbs/05e_caat.ipynb #c038b
+@patch
+def perturbations(self: AssignedCAAT, run, x: torch.Tensor, y: torch.Tensor, bounds: torch.Tensor,
+                  anti: torch.Tensor|None=None, rows: tuple|None=None) -> CAATPerturbations:
+    "The batch's perturbations (see `caat_perturbations`), reusing the features' clean softmax where it applies."
+    attack, probs = self.attack_kwargs(run), None
+    if self.batch_clean is not None and self.batch_clean[0] is x and attack.get("eval_mode", True):
+        probs = self.batch_clean[1].softmax(dim=1)
+    return caat_perturbations(run.model, x, y, bounds, anti, attack=attack, rows=rows, clean_probs=probs)
 
 # %% ../nbs/05e_caat.ipynb #c040
 @patch
@@ -115,9 +128,9 @@ def batch_loss(self: AssignedCAAT, run, x, y, index):
     bounds = self.bounds(run, y, f)
     alpha, beta, score, *given = self.assign(run, x, y, f, bounds)
     anti = beta.detach() > alpha.detach()
-    P = given[0] if given and given[0] is not None else \
-        caat_perturbations(run.model, x, y, bounds, anti, attack=self.attack_kwargs(run))
+    P = given[0] if given and given[0] is not None else self.perturbations(run, x, y, bounds, anti)
     self.log.add(index=index, y=y, anti=anti, score=score, bounds=bounds, features=f)
+    self.batch_clean = None
     return caat_objective(run.model, x, y, alpha, self.anti_weight * beta, P, class_weights=self.class_weights(x),
                           beta_trades=self.beta_trades, normalisation=self.normalisation)
 
@@ -257,11 +270,16 @@ class CAAT(AssignedCAAT):
     hidden: int = option(100, "count") # hidden units of the assignment network
     meta_seed: int|None = None # seed of the assignment network's initialisation only (None: the run's seed)
     zero_init: bool = option(False, "flag") # zero the output layer: every sample starts adversarial
+    # ours: attack a direction only where its soft weight > t (BatchNorm then sees those rows only); None: all rows
+    soft_attack_threshold: float|None = option(None, "number", optional=True)
 
     def __post_init__(self):
         super().__post_init__()
         self.columns = feature_columns(self.features)
         self.meta_net, self.stats = None, MetaStats()
+        if self.soft_attack_threshold is not None and self.mode != "soft":
+            raise ValueError(f"soft_attack_threshold={self.soft_attack_threshold!r} is not valid with "
+                             f"mode={self.mode!r}: it applies to mode='soft' (hard mode attacks one direction)")
 
 # %% ../nbs/05e_caat.ipynb #c096
 @patch
@@ -343,8 +361,8 @@ def meta_loss(self: CAAT, run, xm: torch.Tensor, ym: torch.Tensor):
 @patch
 def meta_update(self: CAAT, run, x, y, features, bounds):
     "One bilevel step of the meta network on this batch; returns both perturbations of the batch."
-    attack, w = self.attack_kwargs(run), self.class_weights(x)
-    both = caat_perturbations(run.model, x, y, bounds, attack=attack)
+    w = self.class_weights(x)
+    both = self.perturbations(run, x, y, bounds)
     objective = dict(class_weights=w, beta_trades=self.beta_trades, normalisation=self.normalisation)
     info = meta_step(run.model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
                      lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, **objective),
@@ -356,12 +374,13 @@ def meta_update(self: CAAT, run, x, y, features, bounds):
 @patch
 def assign(self: CAAT, run, x, y, features, bounds):
     both = self.meta_update(run, x, y, features, bounds) if self.schedule.tick() else None
-    if self.mode == "soft" and both is None:
-        both = caat_perturbations(run.model, x, y, bounds, attack=self.attack_kwargs(run))
     with torch.no_grad():
         f = features[:, self.columns]
         alpha, beta = self.meta_net(f)
         z = self.meta_net.logits(f)
+    if self.mode == "soft" and both is None:
+        t = self.soft_attack_threshold
+        both = self.perturbations(run, x, y, bounds, rows=None if t is None else (alpha > t, beta > t))
     return alpha, beta, z[:, 1] - z[:, 0], both
 
 # %% ../nbs/05e_caat.ipynb #c134

@@ -180,8 +180,8 @@ def _attack_options(attack: dict|None) -> dict:
 @dataclass
 class CAATPerturbations:
     "Adversaries and anti-adversaries of a batch, with the rows in which each is valid."
-    x_adv: torch.Tensor # adversaries, (B, ...)
-    x_anti: torch.Tensor # anti-adversaries, (B, ...) (the same tensor as x_adv when each sample has one direction)
+    x_adv: torch.Tensor # adversaries, (B, ...), or only the `adv_rows` rows, in order (a thresholded soft attack)
+    x_anti: torch.Tensor # anti-adversaries, likewise (the same tensor as x_adv when each sample has one direction)
     adv_rows: torch.Tensor # bool (B,): rows of x_adv that are adversaries
     anti_rows: torch.Tensor # bool (B,): rows of x_anti that are anti-adversaries
 
@@ -191,12 +191,45 @@ def _both_directions(model: nn.Module, # classifier
                      y: torch.Tensor, # labels, (B,)
                      bounds: torch.Tensor, # bound per sample (>= 0), (B,)
                      options: dict, # keyword arguments of `perturb`
+                     clean_probs: torch.Tensor|None=None, # softmax of the eval-mode clean logits of `x`, reused
                     ) -> CAATPerturbations:
     "An adversary and an anti-adversary of every sample, from one call on the doubled batch."
     B = x.shape[0]
-    out = perturb(model, torch.cat([x, x]), torch.cat([y, y]), torch.cat([bounds, -bounds]), **options)
+    probs = None if clean_probs is None else torch.cat([clean_probs, clean_probs])
+    out = perturb(model, torch.cat([x, x]), torch.cat([y, y]), torch.cat([bounds, -bounds]), clean_probs=probs,
+                  **options)
     every = torch.ones(B, dtype=torch.bool, device=x.device)
     return CAATPerturbations(out[:B], out[B:], every, every.clone())
+
+# %% ../nbs/05d_caat_loss.ipynb #d072b
+def _chosen_directions(model: nn.Module, # classifier
+                       x: torch.Tensor, # clean inputs, (B, ...)
+                       y: torch.Tensor, # labels, (B,)
+                       bounds: torch.Tensor, # bound per sample (>= 0), (B,)
+                       options: dict, # keyword arguments of `perturb`
+                       rows: tuple[torch.Tensor, torch.Tensor], # bool (B,) each: rows attacked (adv, anti)
+                       clean_probs: torch.Tensor|None=None, # softmax of the eval-mode clean logits of `x`, reused
+                      ) -> CAATPerturbations:
+    "Adversaries of the `adv` rows and anti-adversaries of the `anti` rows only, compact, from one call (ours)."
+    adv, anti = rows
+    n = int(adv.sum())
+    pick = lambda t: torch.cat([t[adv], t[anti]])
+    probs = None if clean_probs is None else pick(clean_probs)
+    out = perturb(model, pick(x), pick(y), torch.cat([bounds[adv], -bounds[anti]]), clean_probs=probs, **options)
+    return CAATPerturbations(out[:n], out[n:], adv, anti)
+
+# %% ../nbs/05d_caat_loss.ipynb #d072e
+def _check_rows(rows, # (adv, anti) masks
+                B: int, # batch size
+                device, # the batch's device
+               ) -> tuple[torch.Tensor, torch.Tensor]: # the two masks, bool (B,) on `device`
+    "The checked (adv, anti) row masks of a thresholded soft attack."
+    if not (isinstance(rows, (tuple, list)) and len(rows) == 2):
+        raise ValueError(f"rows must be a pair (adv, anti) of bool (B,) masks, got {type(rows).__name__}")
+    out = tuple(torch.as_tensor(r).detach().to(device=device).reshape(-1) for r in rows)
+    if any(r.dtype != torch.bool or r.numel() != B for r in out):
+        raise ValueError(f"rows must be two bool masks of {B} values, got {[(r.dtype, r.numel()) for r in out]}")
+    return out
 
 # %% ../nbs/05d_caat_loss.ipynb #d074
 def caat_perturbations(model: nn.Module, # classifier (pixel-space inputs)
@@ -207,6 +240,8 @@ def caat_perturbations(model: nn.Module, # classifier (pixel-space inputs)
                        *,
                        attack: dict|None=None, # options of `perturb` (steps, step_size, norm, random_start, ...)
                        generator: torch.Generator|None=None, # random source of the start
+                       rows: tuple|None=None, # anti=None only: (adv, anti) bool (B,) rows to attack (ours); None: all
+                       clean_probs: torch.Tensor|None=None, # softmax of the eval-mode clean logits of x, reused
                       ) -> CAATPerturbations:
     "CAAT's perturbations: each sample in its own direction (one call), or both directions (doubled batch)."
     B = x.shape[0]
@@ -214,10 +249,13 @@ def caat_perturbations(model: nn.Module, # classifier (pixel-space inputs)
     if (bounds < 0).any():
         raise ValueError(f"bounds must be >= 0 (directions come from `anti`), got min {float(bounds.min())}")
     options = dict(_attack_options(attack), objective=("trades_kl", "ce"), generator=generator)
-    if anti is None: return _both_directions(model, x, y, bounds, options)
+    if anti is None and rows is not None:
+        return _chosen_directions(model, x, y, bounds, options, _check_rows(rows, B, x.device), clean_probs)
+    if anti is None: return _both_directions(model, x, y, bounds, options, clean_probs)
+    if rows is not None: raise ValueError("rows is for anti=None (both directions); with `anti` each row has one")
     anti = anti.detach().to(device=x.device, dtype=torch.bool).reshape(-1)
     if anti.numel() != B: raise ValueError(f"anti has {anti.numel()} values for a batch of {B}")
-    out = perturb(model, x, y, torch.where(anti, -bounds, bounds), **options)
+    out = perturb(model, x, y, torch.where(anti, -bounds, bounds), clean_probs=clean_probs, **options)
     return CAATPerturbations(out, out, ~anti, anti)
 
 # %% ../nbs/05d_caat_loss.ipynb #d081
@@ -233,6 +271,21 @@ def _class_weights(class_weights, # FRL's (w0, w1), each (C,), or None
     w0, w1 = (class_vector(n, w, C, like)[y] for n, w in zip(("w0", "w1"), class_weights))
     return w0, w1
 
+# %% ../nbs/05d_caat_loss.ipynb #d083a
+def _row_logits(model: nn.Module, # classifier
+                xp: torch.Tensor, # perturbed inputs: a row per sample, or only the `rows` (compact)
+                rows: torch.Tensor, # bool (B,): the rows in which `xp` is valid
+                clean: torch.Tensor, # the clean logits, (B, C): the shape of the result
+               ) -> torch.Tensor: # logits, (B, C); zeros in the rows a compact `xp` does not hold
+    "The logits of perturbed inputs, a row per sample; a compact batch is forwarded alone and put back in its rows."
+    if xp.shape[0] == clean.shape[0]: return model(xp)
+    if xp.shape[0] != int(rows.sum()):
+        raise ValueError(f"perturbed inputs have {xp.shape[0]} rows: neither the batch's {clean.shape[0]} "
+                         f"nor its {int(rows.sum())} valid ones")
+    out = clean.new_zeros(clean.shape)
+    if xp.shape[0] == 0: return out
+    return out.index_put((rows.nonzero().squeeze(1),), model(xp))
+
 # %% ../nbs/05d_caat_loss.ipynb #d084
 def _caat_logits(model: nn.Module, # classifier
                  x: torch.Tensor, # clean inputs, (B, ...)
@@ -244,8 +297,8 @@ def _caat_logits(model: nn.Module, # classifier
     logits = model(x)
     check_labels(y, logits.shape[1], x.shape[0])
     w0, w1 = _class_weights(class_weights, y, logits.shape[1], logits[:, 0])
-    logits_adv = model(P.x_adv)
-    logits_anti = logits_adv if P.x_anti is P.x_adv else model(P.x_anti)
+    logits_adv = _row_logits(model, P.x_adv, P.adv_rows, logits)
+    logits_anti = logits_adv if P.x_anti is P.x_adv else _row_logits(model, P.x_anti, P.anti_rows, logits)
     return logits, logits_adv, logits_anti, w0, w1
 
 # %% ../nbs/05d_caat_loss.ipynb #d087

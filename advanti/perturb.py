@@ -155,10 +155,15 @@ def _step_sizes(step_size: float|torch.Tensor|None, # per step; None means 2.5*|
 def _clean_probs(model: nn.Module, # the classifier, already in its attack mode
                  x: torch.Tensor, # clean inputs
                  objectives: tuple[str, str], # (adversarial, anti-adversarial) objective
+                 given: torch.Tensor|None=None, # the caller's softmax of this very forward, reused; None: computed
                 ) -> torch.Tensor|None: # softmax on `x`, or None when no objective is "trades_kl"
     "The clean softmax that TRADES' KL compares against, when an objective needs it."
     if "trades_kl" not in objectives: return None
-    with torch.no_grad(): return F.softmax(model(x), dim=1)
+    if given is None:
+        with torch.no_grad(): return F.softmax(model(x), dim=1)
+    if given.dim() != 2 or given.shape[0] != x.shape[0]:
+        raise ValueError(f"clean_probs must be (B, C) with B = {x.shape[0]} rows of x, got {tuple(given.shape)}")
+    return given.detach()
 
 # %% ../nbs/02_perturb.ipynb #p005
 def _start(x: torch.Tensor, # clean inputs, (B, ...)
@@ -221,6 +226,7 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
             eval_mode: bool=True, # generate with the model in eval mode (its modes are restored after)
             clip: tuple[float, float]|None=(0.0, 1.0), # valid input range, None for unbounded inputs
             generator: torch.Generator|None=None, # random source for the start
+            clean_probs: torch.Tensor|None=None, # softmax of the clean logits of `x` in the attack's mode (reused)
            ) -> torch.Tensor: # perturbed inputs, detached, same shape as `x`
     "Per-sample signed perturbation: maximise the objective where eps>0, minimise it where eps<0."
     objectives = _check_perturb_args(x, y, norm, steps, random_start, objective)
@@ -231,7 +237,7 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
     if (radius == 0).all(): return x.clone()
     with preserve_modes(model):
         if eval_mode: model.eval()
-        clean_probs = _clean_probs(model, x, objectives)
+        clean_probs = _clean_probs(model, x, objectives, clean_probs)
         x_new = _start(x, radius, random_start, norm, clip, generator)
         for _ in range(steps):
             grad = _signed_gradient(model, x_new, y, direction, objectives, clean_probs)
