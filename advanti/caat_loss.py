@@ -191,45 +191,21 @@ def _both_directions(model: nn.Module, # classifier
                      y: torch.Tensor, # labels, (B,)
                      bounds: torch.Tensor, # bound per sample (>= 0), (B,)
                      options: dict, # keyword arguments of `perturb`
+                     rows: tuple|None=None, # (adv, anti) bool (B,) each: the rows attacked each way (ours); None: all
                      clean_probs: torch.Tensor|None=None, # softmax of the eval-mode clean logits of `x`, reused
                     ) -> CAATPerturbations:
-    "An adversary and an anti-adversary of every sample, from one call on the doubled batch."
-    B = x.shape[0]
-    probs = None if clean_probs is None else torch.cat([clean_probs, clean_probs])
-    out = perturb(model, torch.cat([x, x]), torch.cat([y, y]), torch.cat([bounds, -bounds]), clean_probs=probs,
-                  **options)
-    every = torch.ones(B, dtype=torch.bool, device=x.device)
-    return CAATPerturbations(out[:B], out[B:], every, every.clone())
-
-# %% ../nbs/05d_caat_loss.ipynb #d072b
-def _chosen_directions(model: nn.Module, # classifier
-                       x: torch.Tensor, # clean inputs, (B, ...)
-                       y: torch.Tensor, # labels, (B,)
-                       bounds: torch.Tensor, # bound per sample (>= 0), (B,)
-                       options: dict, # keyword arguments of `perturb`
-                       rows: tuple[torch.Tensor, torch.Tensor], # bool (B,) each: rows attacked (adv, anti)
-                       clean_probs: torch.Tensor|None=None, # softmax of the eval-mode clean logits of `x`, reused
-                      ) -> CAATPerturbations:
-    "Adversaries of the `adv` rows and anti-adversaries of the `anti` rows only, compact, from one call (ours)."
-    adv, anti = rows
-    n = int(adv.sum())
-    pick = lambda t: torch.cat([t[adv], t[anti]])
+    "Adversaries and anti-adversaries from one call on the doubled batch: of every sample, or of the `rows` only."
+    every = torch.ones_like(y, dtype=torch.bool)
+    if rows is None: rows, pick, n = (every, every.clone()), (lambda t: torch.cat([t, t])), len(y)
+    else:
+        rows = tuple(torch.as_tensor(r, device=x.device).reshape(-1) for r in rows)
+        if len(rows) != 2 or any(r.dtype != torch.bool or r.numel() != len(y) for r in rows):
+            raise ValueError(f"rows must be a pair (adv, anti) of bool masks of {len(y)} values each")
+        pick, n = (lambda t: torch.cat([t[rows[0]], t[rows[1]]])), int(rows[0].sum())
     probs = None if clean_probs is None else pick(clean_probs)
-    out = perturb(model, pick(x), pick(y), torch.cat([bounds[adv], -bounds[anti]]), clean_probs=probs, **options)
-    return CAATPerturbations(out[:n], out[n:], adv, anti)
-
-# %% ../nbs/05d_caat_loss.ipynb #d072e
-def _check_rows(rows, # (adv, anti) masks
-                B: int, # batch size
-                device, # the batch's device
-               ) -> tuple[torch.Tensor, torch.Tensor]: # the two masks, bool (B,) on `device`
-    "The checked (adv, anti) row masks of a thresholded soft attack."
-    if not (isinstance(rows, (tuple, list)) and len(rows) == 2):
-        raise ValueError(f"rows must be a pair (adv, anti) of bool (B,) masks, got {type(rows).__name__}")
-    out = tuple(torch.as_tensor(r).detach().to(device=device).reshape(-1) for r in rows)
-    if any(r.dtype != torch.bool or r.numel() != B for r in out):
-        raise ValueError(f"rows must be two bool masks of {B} values, got {[(r.dtype, r.numel()) for r in out]}")
-    return out
+    signed = torch.cat([bounds[rows[0]], -bounds[rows[1]]])
+    out = perturb(model, pick(x), pick(y), signed, clean_probs=probs, **options)
+    return CAATPerturbations(out[:n], out[n:], *rows)
 
 # %% ../nbs/05d_caat_loss.ipynb #d074
 def caat_perturbations(model: nn.Module, # classifier (pixel-space inputs)
@@ -249,9 +225,7 @@ def caat_perturbations(model: nn.Module, # classifier (pixel-space inputs)
     if (bounds < 0).any():
         raise ValueError(f"bounds must be >= 0 (directions come from `anti`), got min {float(bounds.min())}")
     options = dict(_attack_options(attack), objective=("trades_kl", "ce"), generator=generator)
-    if anti is None and rows is not None:
-        return _chosen_directions(model, x, y, bounds, options, _check_rows(rows, B, x.device), clean_probs)
-    if anti is None: return _both_directions(model, x, y, bounds, options, clean_probs)
+    if anti is None: return _both_directions(model, x, y, bounds, options, rows, clean_probs)
     if rows is not None: raise ValueError("rows is for anti=None (both directions); with `anti` each row has one")
     anti = anti.detach().to(device=x.device, dtype=torch.bool).reshape(-1)
     if anti.numel() != B: raise ValueError(f"anti has {anti.numel()} values for a batch of {B}")
@@ -279,12 +253,9 @@ def _row_logits(model: nn.Module, # classifier
                ) -> torch.Tensor: # logits, (B, C); zeros in the rows a compact `xp` does not hold
     "The logits of perturbed inputs, a row per sample; a compact batch is forwarded alone and put back in its rows."
     if xp.shape[0] == clean.shape[0]: return model(xp)
-    if xp.shape[0] != int(rows.sum()):
-        raise ValueError(f"perturbed inputs have {xp.shape[0]} rows: neither the batch's {clean.shape[0]} "
-                         f"nor its {int(rows.sum())} valid ones")
+    if xp.shape[0] != int(rows.sum()): raise ValueError(f"{xp.shape[0]} perturbed rows for {int(rows.sum())} valid ones")
     out = clean.new_zeros(clean.shape)
-    if xp.shape[0] == 0: return out
-    return out.index_put((rows.nonzero().squeeze(1),), model(xp))
+    return out if xp.shape[0] == 0 else out.index_put((rows.nonzero().squeeze(1),), model(xp))
 
 # %% ../nbs/05d_caat_loss.ipynb #d084
 def _caat_logits(model: nn.Module, # classifier
