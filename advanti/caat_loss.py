@@ -253,7 +253,7 @@ def _row_logits(model: nn.Module, # classifier
                ) -> torch.Tensor: # logits, (B, C); zeros in the rows a compact `xp` does not hold
     "The logits of perturbed inputs, a row per sample; a compact batch is forwarded alone and put back in its rows."
     if xp.shape[0] == clean.shape[0]: return model(xp)
-    if xp.shape[0] != int(rows.sum()): raise ValueError(f"{xp.shape[0]} perturbed rows for {int(rows.sum())} valid ones")
+    if xp.shape[0] != int(rows.sum()): raise ValueError(f"{xp.shape[0]} perturbed rows for {int(rows.sum())} valid")
     out = clean.new_zeros(clean.shape)
     return out if xp.shape[0] == 0 else out.index_put((rows.nonzero().squeeze(1),), model(xp))
 
