@@ -192,7 +192,6 @@ def _both_directions(model: nn.Module, # classifier
                      bounds: torch.Tensor, # bound per sample (>= 0), (B,)
                      options: dict, # keyword arguments of `perturb`
                      rows: tuple|None=None, # (adv, anti) bool (B,) each: the rows attacked each way (ours); None: all
-                     clean_probs: torch.Tensor|None=None, # softmax of the eval-mode clean logits of `x`, reused
                     ) -> CAATPerturbations:
     "Adversaries and anti-adversaries from one call on the doubled batch: of every sample, or of the `rows` only."
     every = torch.ones_like(y, dtype=torch.bool)
@@ -202,9 +201,8 @@ def _both_directions(model: nn.Module, # classifier
         if len(rows) != 2 or any(r.dtype != torch.bool or r.numel() != len(y) for r in rows):
             raise ValueError(f"rows must be a pair (adv, anti) of bool masks of {len(y)} values each")
         pick, n = (lambda t: torch.cat([t[rows[0]], t[rows[1]]])), int(rows[0].sum())
-    probs = None if clean_probs is None else pick(clean_probs)
     signed = torch.cat([bounds[rows[0]], -bounds[rows[1]]])
-    out = perturb(model, pick(x), pick(y), signed, clean_probs=probs, **options)
+    out = perturb(model, pick(x), pick(y), signed, **options)  # its own clean forward: the logits of this batch
     return CAATPerturbations(out[:n], out[n:], *rows)
 
 # %% ../nbs/05d_caat_loss.ipynb #d074
@@ -217,7 +215,7 @@ def caat_perturbations(model: nn.Module, # classifier (pixel-space inputs)
                        attack: dict|None=None, # options of `perturb` (steps, step_size, norm, random_start, ...)
                        generator: torch.Generator|None=None, # random source of the start
                        rows: tuple|None=None, # anti=None only: (adv, anti) bool (B,) rows to attack (ours); None: all
-                       clean_probs: torch.Tensor|None=None, # softmax of the eval-mode clean logits of x, reused
+                       clean_probs: torch.Tensor|None=None, # softmax of x's eval-mode clean logits, reused (anti given)
                       ) -> CAATPerturbations:
     "CAAT's perturbations: each sample in its own direction (one call), or both directions (doubled batch)."
     B = x.shape[0]
@@ -225,7 +223,7 @@ def caat_perturbations(model: nn.Module, # classifier (pixel-space inputs)
     if (bounds < 0).any():
         raise ValueError(f"bounds must be >= 0 (directions come from `anti`), got min {float(bounds.min())}")
     options = dict(_attack_options(attack), objective=("trades_kl", "ce"), generator=generator)
-    if anti is None: return _both_directions(model, x, y, bounds, options, rows, clean_probs)
+    if anti is None: return _both_directions(model, x, y, bounds, options, rows)
     if rows is not None: raise ValueError("rows is for anti=None (both directions); with `anti` each row has one")
     anti = anti.detach().to(device=x.device, dtype=torch.bool).reshape(-1)
     if anti.numel() != B: raise ValueError(f"anti has {anti.numel()} values for a batch of {B}")
