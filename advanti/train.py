@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #c002
 from __future__ import annotations
-import copy, json, os, platform, time
+import contextlib, copy, json, os, platform, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import torch
@@ -12,11 +12,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .perturb import AttackSettings, attack_settings
 from .metrics import evaluate
-from .methods import Method, make_method
+from .methods import Method, make_method, check_option
 from .models import LegacyInput
 
 # %% auto #0
-__all__ = ['default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'legacy_bundle', 'provenance', 'train']
+__all__ = ['AMP_DTYPES', 'default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'legacy_bundle', 'provenance',
+           'train']
 
 # %% ../nbs/06_train.ipynb #c006
 def default_device() -> str:
@@ -36,6 +37,15 @@ def _check_config(config) -> None:
         raise ValueError(f"milestones are fractions in (0, 1], got {config.milestones!r}")
     if config.select_by not in _SELECT_COLUMNS:
         raise ValueError(f"select_by={config.select_by!r}; valid: {_SELECT_COLUMNS}")
+
+# %% ../nbs/06_train.ipynb #g002
+AMP_DTYPES = {"bf16": torch.bfloat16}  # TrainConfig.amp -> the autocast dtype of the ordinary steps
+
+def _check_gpu_options(config) -> None:
+    "Raise a ValueError naming the first bad GPU option of a `TrainConfig` (`amp` and four flags)."
+    check_option("amp", config.amp, tuple(AMP_DTYPES), optional=True)
+    for name in ("channels_last", "compile", "pin_memory", "deterministic"):
+        check_option(name, getattr(config, name), "flag")
 
 # %% ../nbs/06_train.ipynb #c012
 @dataclass
@@ -58,8 +68,13 @@ class TrainConfig:
     progress: bool = True # show a tqdm progress bar
     threads: int|None = None # torch CPU threads; None leaves torch's setting
     legacy_normalisation: bool = False # the authors' convention: attack normalised inputs, bound in normalised units
+    amp: str|None = None # autocast dtype of the ordinary steps' forward passes: "bf16", or None (float32)
+    channels_last: bool = False # model and training batches in the channels_last memory format (4-D images only)
+    compile: bool = False # torch.compile the model for the ordinary steps (meta steps use `run.eager_model`)
+    pin_memory: bool = False # copy the training set to a CUDA device from pinned memory (nothing on the CPU)
+    deterministic: bool = False # torch.use_deterministic_algorithms during the run (bit-reproducible GPU runs)
     def __post_init__(self):
-        _check_config(self)
+        _check_config(self); _check_gpu_options(self)
         if isinstance(self.attack, dict): self.attack = AttackSettings(**self.attack)
         self.milestones = tuple(self.milestones)
     def to_dict(self) -> dict:
@@ -108,10 +123,13 @@ class Run:
     epoch: int = 0
     iteration: int = 0
     history: list = field(default_factory=list)
+    eager_model: nn.Module|None = None # `model` uncompiled (meta steps, evaluation, state dicts); None: `model`
+    def __post_init__(self):
+        if self.eager_model is None: self.eager_model = self.model
     def evaluate(self, split, max_samples: int|None=None) -> dict:
         "Class-wise errors of the model on `split` under the evaluation attack (model left in eval mode)."
-        self.model.eval()
-        return evaluate(self.model, split, self.bundle.num_classes, self.attack, max_samples, device=self.device,
+        self.eager_model.eval()
+        return evaluate(self.eager_model, split, self.bundle.num_classes, self.attack, max_samples, device=self.device,
                         seed=self.config.seed).to_dict()
 
 # %% ../nbs/06_train.ipynb #c027
@@ -151,6 +169,19 @@ def legacy_bundle(bundle, wrapper: LegacyInput):
     return dataclasses.replace(bundle, train=split(bundle.train), val=split(bundle.val), meta=split(bundle.meta),
                                test=split(bundle.test))
 
+# %% ../nbs/06_train.ipynb #g008
+def _step_model(model: nn.Module, # the run's model, on its device
+                config: TrainConfig, # the run's settings
+                bundle, # its data (channels_last needs 4-D images)
+               ) -> nn.Module: # the module ordinary steps call: `model` itself unless compiled
+    "Put `model` in the channels_last memory format and compile it, as `config` asks."
+    if config.channels_last:
+        if bundle.train.x.dim() != 4:
+            raise ValueError(f"channels_last=True needs 4-D images (N, C, H, W); the training images have shape "
+                             f"{tuple(bundle.train.x.shape)}: use channels_last=False")
+        model.to(memory_format=torch.channels_last)
+    return torch.compile(model) if config.compile else model
+
 # %% ../nbs/06_train.ipynb #c039
 def _setup_run(model: nn.Module, bundle, method: Method, config: TrainConfig, init_state: dict|None) -> _Training:
     "Seed, place the model (wrapped under the legacy convention), build SGD and its schedule."
@@ -164,11 +195,12 @@ def _setup_run(model: nn.Module, bundle, method: Method, config: TrainConfig, in
     if config.legacy_normalisation:  # train and validate in normalised space, as the released code does
         model = LegacyInput(pixel_model, bundle.mean, bundle.std).to(device)
         bundle = legacy_bundle(bundle, model)
+    step_model = _step_model(model, config, bundle)
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum,
                                 weight_decay=config.weight_decay)
     milestones = [max(1, round(m * config.epochs)) for m in config.milestones]
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, config.gamma)
-    run = Run(model, optimizer, scheduler, bundle, config, attack, device, method)
+    run = Run(step_model, optimizer, scheduler, bundle, config, attack, device, method, eager_model=model)
     return _Training(run, pixel_model, pixel_bundle, torch.Generator().manual_seed(config.seed), time.time())
 
 # %% ../nbs/06_train.ipynb #c042
@@ -189,11 +221,17 @@ def _progress_bar(t: _Training, label: str|None):
     return tqdm(total=total, initial=t.run.iteration, disable=not config.progress,
                 desc=f"{label or t.run.method.name}", leave=False)
 
+# %% ../nbs/06_train.ipynb #g011
+def _autocast(run: Run):
+    "The autocast region of an ordinary step: the `amp` dtype on the run's device, or none."
+    if run.config.amp is None: return contextlib.nullcontext()
+    return torch.autocast(run.device.type, dtype=AMP_DTYPES[run.config.amp])
+
 # %% ../nbs/06_train.ipynb #c048
 def _batch_step(run: Run, x: torch.Tensor, y: torch.Tensor, index: torch.Tensor) -> float:
     "One SGD step on the method's loss on batch (x, y); the loss."
     run.model.train()
-    loss = run.method.batch_loss(run, x, y, index)
+    with _autocast(run): loss = run.method.batch_loss(run, x, y, index)
     if not torch.isfinite(loss):
         raise FloatingPointError(f"{run.method.name}: loss is {loss.item()} at epoch {run.epoch}, "
                                  f"iteration {run.iteration}")
@@ -216,6 +254,7 @@ def _train_epoch(t: _Training, # the loop's state (run.epoch is the epoch to tra
         index = index.to(run.device)
         x, y = x_train[index], y_train[index]
         if run.config.augment: x = random_crop_flip(x, t.generator)
+        if run.config.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         total += _batch_step(run, x, y, index) * len(y); seen += len(y)
         bar.update(1)
     run.scheduler.step()
@@ -225,7 +264,7 @@ def _train_epoch(t: _Training, # the loop's state (run.epoch is the epoch to tra
 def _keep_best(t: _Training, epoch: int, score: float):
     "Remember `epoch` and the model's weights if `score` beats the best so far."
     if t.best is None or score < t.best[1]:
-        t.best, t.best_state = (epoch, score), copy.deepcopy(t.run.model.state_dict())
+        t.best, t.best_state = (epoch, score), copy.deepcopy(t.run.eager_model.state_dict())
 
 # %% ../nbs/06_train.ipynb #c057
 def _epoch_entry(t: _Training, # the loop's state (run.epoch is the epoch just trained)
@@ -258,7 +297,7 @@ def _set_rng_states(states: dict):
 def _resume_state(t: _Training) -> dict:
     "The resume file's content after epoch `t.run.epoch`."
     run = t.run
-    return dict(config=run.config.to_dict(), epoch=run.epoch + 1, model=run.model.state_dict(),
+    return dict(config=run.config.to_dict(), epoch=run.epoch + 1, model=run.eager_model.state_dict(),
                 optimizer=run.optimizer.state_dict(), scheduler=run.scheduler.state_dict(),
                 method=run.method.state_dict(), generator=t.generator.get_state(), rng=_rng_states(),
                 iteration=run.iteration, history=run.history, best=t.best, best_state=t.best_state,
@@ -276,8 +315,9 @@ def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
     "The saved state at `path` (None when there is none); refuses one written under other settings."
     if path is None or not Path(path).exists(): return None
     state = torch.load(path, map_location="cpu", weights_only=False)
-    mine = {k: v for k, v in config.to_dict().items() if k not in ("progress", "device", "threads")}
-    theirs = {k: v for k, v in state["config"].items() if k not in ("progress", "device", "threads")}
+    neutral = ("progress", "device", "threads", "pin_memory")  # settings that do not change the numbers
+    mine = {k: v for k, v in config.to_dict().items() if k not in neutral}
+    theirs = {k: v for k, v in state["config"].items() if k not in neutral}
     if mine != theirs: raise ValueError(f"resume file {path} was written with other settings: {theirs} (now {mine}); "
                                         "delete it or use another path")
     return state
@@ -286,7 +326,7 @@ def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
 def _restore(t: _Training, saved: dict):
     "Put the state of a resume file back into the run and the loop."
     run = t.run
-    run.model.load_state_dict(saved["model"]); run.optimizer.load_state_dict(saved["optimizer"])
+    run.eager_model.load_state_dict(saved["model"]); run.optimizer.load_state_dict(saved["optimizer"])
     run.scheduler.load_state_dict(saved["scheduler"]); run.method.load_state_dict(saved["method"])
     t.generator.set_state(saved["generator"]); _set_rng_states(saved["rng"])
     run.iteration, run.history, t.first_epoch = saved["iteration"], saved["history"], saved["epoch"]
@@ -326,7 +366,7 @@ def _final_metrics(t: _Training) -> dict:
     run, legacy = t.run, t.run.config.legacy_normalisation
     metrics = {"last": dict(epoch=run.config.epochs, val=run.history[-1]["val"], test=run.evaluate(run.bundle.test))}
     if legacy: metrics["last"]["test_pixel"] = _pixel_evaluation(t)  # the pixel-space attack, beside the legacy one
-    run.model.load_state_dict(t.best_state)
+    run.eager_model.load_state_dict(t.best_state)
     best_val = next(h["val"] for h in run.history if h["epoch"] == t.best[0])
     metrics["best"] = dict(epoch=t.best[0], val=best_val, test=run.evaluate(run.bundle.test))
     if legacy: metrics["best"]["test_pixel"] = _pixel_evaluation(t)
@@ -341,6 +381,30 @@ def _record(t: _Training, label: str|None, metrics: dict) -> dict:
                 model=type(t.pixel_model).__name__, attack=run.attack.as_dict(), history=_jsonable(run.history),
                 metrics=metrics, seconds=time.time() - t.started, provenance=provenance())
 
+# %% ../nbs/06_train.ipynb #g012
+def _to_device(tensor: torch.Tensor, # a tensor in host memory
+               run: Run, # the run (its device and `pin_memory`)
+              ) -> torch.Tensor:
+    "`tensor` on the run's device; through pinned memory, without blocking, to a CUDA device under `pin_memory`."
+    if run.config.pin_memory and run.device.type == "cuda":
+        return tensor.pin_memory().to(run.device, non_blocking=True)
+    return tensor.to(run.device)
+
+# %% ../nbs/06_train.ipynb #g015
+@contextlib.contextmanager
+def _deterministic_algorithms(on: bool, # False: change nothing
+                              device: torch.device, # the run's device (CUDA: cuBLAS's workspace setting too)
+                             ):
+    "A region with `torch.use_deterministic_algorithms(True)` and cuDNN's benchmark off, when `on`."
+    if not on: yield; return
+    if device.type == "cuda": os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    before = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    benchmark = torch.backends.cudnn.benchmark
+    torch.use_deterministic_algorithms(True); torch.backends.cudnn.benchmark = False
+    try: yield
+    finally:
+        torch.use_deterministic_algorithms(before[0], warn_only=before[1]); torch.backends.cudnn.benchmark = benchmark
+
 # %% ../nbs/06_train.ipynb #c092
 def train(model: nn.Module, # the network (normalising inside), in pixel space
           bundle, # the DataBundle to train on
@@ -353,18 +417,19 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
          ) -> dict: # the record: configuration, history, best and last metrics, provenance
     "Train `model` on `bundle` with `method`; return a JSON-ready record."
     config = config or TrainConfig()
-    t = _setup_run(model, bundle, _as_method(method, method_options), config, init_state)
-    run = t.run
-    saved = _load_resume(resume_file, config)
-    if saved is not None: _restore(t, saved)  # resume after the last completed epoch, exactly where the run stood
-    initial = run.method.prepare(run)  # a method may describe its state before training: epoch 0 of the history
-    if initial and t.first_epoch == 0: run.history.append(dict(epoch=0, diagnostics=initial))
-    x_train, y_train = run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device)
-    bar = _progress_bar(t, label)
-    for epoch in range(t.first_epoch, config.epochs):
-        run.epoch = epoch
-        train_loss = _train_epoch(t, x_train, y_train, bar)
-        run.history.append(_epoch_entry(t, train_loss, bar))
-        if resume_file is not None: _save_resume(resume_file, _resume_state(t))
-    bar.close()
-    return _record(t, label, _final_metrics(t))
+    with _deterministic_algorithms(config.deterministic, torch.device(config.device or default_device())):
+        t = _setup_run(model, bundle, _as_method(method, method_options), config, init_state)
+        run = t.run
+        saved = _load_resume(resume_file, config)
+        if saved is not None: _restore(t, saved)  # resume after the last completed epoch, exactly where it stood
+        initial = run.method.prepare(run)  # a method may describe its state before training: epoch 0 of the history
+        if initial and t.first_epoch == 0: run.history.append(dict(epoch=0, diagnostics=initial))
+        x_train, y_train = _to_device(run.bundle.train.x, run), _to_device(run.bundle.train.y, run)
+        bar = _progress_bar(t, label)
+        for epoch in range(t.first_epoch, config.epochs):
+            run.epoch = epoch
+            train_loss = _train_epoch(t, x_train, y_train, bar)
+            run.history.append(_epoch_entry(t, train_loss, bar))
+            if resume_file is not None: _save_resume(resume_file, _resume_state(t))
+        bar.close()
+        return _record(t, label, _final_metrics(t))
