@@ -21,7 +21,7 @@ __all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'EXPERIMENTS', 'code_version', 'J
 
 # %% ../nbs/07_runner.ipynb #c005
 TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "frl", "bilevel", "features", "caat_loss",
-                    "caat", "mwnet", "train")
+                    "caat", "mwnet", "accel", "train")
 
 @functools.cache
 def code_version() -> str:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #c002
 from __future__ import annotations
-import contextlib, copy, json, os, platform, time
+import copy, json, os, platform, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import torch
@@ -14,10 +14,10 @@ from .perturb import AttackSettings, attack_settings
 from .metrics import evaluate
 from .methods import Method, make_method, check_option
 from .models import LegacyInput
+from .accel import AMP_DTYPES, amp_region, step_model, to_device, deterministic_algorithms
 
 # %% auto #0
-__all__ = ['AMP_DTYPES', 'default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'legacy_bundle', 'provenance',
-           'train']
+__all__ = ['default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'legacy_bundle', 'provenance', 'train']
 
 # %% ../nbs/06_train.ipynb #c006
 def default_device() -> str:
@@ -37,13 +37,7 @@ def _check_config(config) -> None:
         raise ValueError(f"milestones are fractions in (0, 1], got {config.milestones!r}")
     if config.select_by not in _SELECT_COLUMNS:
         raise ValueError(f"select_by={config.select_by!r}; valid: {_SELECT_COLUMNS}")
-
-# %% ../nbs/06_train.ipynb #g002
-AMP_DTYPES = {"bf16": torch.bfloat16}  # TrainConfig.amp -> the autocast dtype of the ordinary steps
-
-def _check_gpu_options(config) -> None:
-    "Raise a ValueError naming the first bad GPU option of a `TrainConfig` (`amp` and four flags)."
-    check_option("amp", config.amp, tuple(AMP_DTYPES), optional=True)
+    check_option("amp", config.amp, tuple(AMP_DTYPES), optional=True)  # the GPU options (`advanti.accel`)
     for name in ("channels_last", "compile", "pin_memory", "deterministic"):
         check_option(name, getattr(config, name), "flag")
 
@@ -74,7 +68,7 @@ class TrainConfig:
     pin_memory: bool = False # copy the training set to a CUDA device from pinned memory (nothing on the CPU)
     deterministic: bool = False # torch.use_deterministic_algorithms during the run (bit-reproducible GPU runs)
     def __post_init__(self):
-        _check_config(self); _check_gpu_options(self)
+        _check_config(self)
         if isinstance(self.attack, dict): self.attack = AttackSettings(**self.attack)
         self.milestones = tuple(self.milestones)
     def to_dict(self) -> dict:
@@ -169,19 +163,6 @@ def legacy_bundle(bundle, wrapper: LegacyInput):
     return dataclasses.replace(bundle, train=split(bundle.train), val=split(bundle.val), meta=split(bundle.meta),
                                test=split(bundle.test))
 
-# %% ../nbs/06_train.ipynb #g008
-def _step_model(model: nn.Module, # the run's model, on its device
-                config: TrainConfig, # the run's settings
-                bundle, # its data (channels_last needs 4-D images)
-               ) -> nn.Module: # the module ordinary steps call: `model` itself unless compiled
-    "Put `model` in the channels_last memory format and compile it, as `config` asks."
-    if config.channels_last:
-        if bundle.train.x.dim() != 4:
-            raise ValueError(f"channels_last=True needs 4-D images (N, C, H, W); the training images have shape "
-                             f"{tuple(bundle.train.x.shape)}: use channels_last=False")
-        model.to(memory_format=torch.channels_last)
-    return torch.compile(model) if config.compile else model
-
 # %% ../nbs/06_train.ipynb #c039
 def _setup_run(model: nn.Module, bundle, method: Method, config: TrainConfig, init_state: dict|None) -> _Training:
     "Seed, place the model (wrapped under the legacy convention), build SGD and its schedule."
@@ -195,12 +176,12 @@ def _setup_run(model: nn.Module, bundle, method: Method, config: TrainConfig, in
     if config.legacy_normalisation:  # train and validate in normalised space, as the released code does
         model = LegacyInput(pixel_model, bundle.mean, bundle.std).to(device)
         bundle = legacy_bundle(bundle, model)
-    step_model = _step_model(model, config, bundle)
+    stepping = step_model(model, bundle.train.x, config.channels_last, config.compile)  # what ordinary steps call
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum,
                                 weight_decay=config.weight_decay)
     milestones = [max(1, round(m * config.epochs)) for m in config.milestones]
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, config.gamma)
-    run = Run(step_model, optimizer, scheduler, bundle, config, attack, device, method, eager_model=model)
+    run = Run(stepping, optimizer, scheduler, bundle, config, attack, device, method, eager_model=model)
     return _Training(run, pixel_model, pixel_bundle, torch.Generator().manual_seed(config.seed), time.time())
 
 # %% ../nbs/06_train.ipynb #c042
@@ -221,17 +202,11 @@ def _progress_bar(t: _Training, label: str|None):
     return tqdm(total=total, initial=t.run.iteration, disable=not config.progress,
                 desc=f"{label or t.run.method.name}", leave=False)
 
-# %% ../nbs/06_train.ipynb #g011
-def _autocast(run: Run):
-    "The autocast region of an ordinary step: the `amp` dtype on the run's device, or none."
-    if run.config.amp is None: return contextlib.nullcontext()
-    return torch.autocast(run.device.type, dtype=AMP_DTYPES[run.config.amp])
-
 # %% ../nbs/06_train.ipynb #c048
 def _batch_step(run: Run, x: torch.Tensor, y: torch.Tensor, index: torch.Tensor) -> float:
     "One SGD step on the method's loss on batch (x, y); the loss."
     run.model.train()
-    with _autocast(run): loss = run.method.batch_loss(run, x, y, index)
+    with amp_region(run.device, run.config.amp): loss = run.method.batch_loss(run, x, y, index)
     if not torch.isfinite(loss):
         raise FloatingPointError(f"{run.method.name}: loss is {loss.item()} at epoch {run.epoch}, "
                                  f"iteration {run.iteration}")
@@ -381,30 +356,6 @@ def _record(t: _Training, label: str|None, metrics: dict) -> dict:
                 model=type(t.pixel_model).__name__, attack=run.attack.as_dict(), history=_jsonable(run.history),
                 metrics=metrics, seconds=time.time() - t.started, provenance=provenance())
 
-# %% ../nbs/06_train.ipynb #g012
-def _to_device(tensor: torch.Tensor, # a tensor in host memory
-               run: Run, # the run (its device and `pin_memory`)
-              ) -> torch.Tensor:
-    "`tensor` on the run's device; through pinned memory, without blocking, to a CUDA device under `pin_memory`."
-    if run.config.pin_memory and run.device.type == "cuda":
-        return tensor.pin_memory().to(run.device, non_blocking=True)
-    return tensor.to(run.device)
-
-# %% ../nbs/06_train.ipynb #g015
-@contextlib.contextmanager
-def _deterministic_algorithms(on: bool, # False: change nothing
-                              device: torch.device, # the run's device (CUDA: cuBLAS's workspace setting too)
-                             ):
-    "A region with `torch.use_deterministic_algorithms(True)` and cuDNN's benchmark off, when `on`."
-    if not on: yield; return
-    if device.type == "cuda": os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    before = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
-    benchmark = torch.backends.cudnn.benchmark
-    torch.use_deterministic_algorithms(True); torch.backends.cudnn.benchmark = False
-    try: yield
-    finally:
-        torch.use_deterministic_algorithms(before[0], warn_only=before[1]); torch.backends.cudnn.benchmark = benchmark
-
 # %% ../nbs/06_train.ipynb #c092
 def train(model: nn.Module, # the network (normalising inside), in pixel space
           bundle, # the DataBundle to train on
@@ -417,14 +368,15 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
          ) -> dict: # the record: configuration, history, best and last metrics, provenance
     "Train `model` on `bundle` with `method`; return a JSON-ready record."
     config = config or TrainConfig()
-    with _deterministic_algorithms(config.deterministic, torch.device(config.device or default_device())):
+    with deterministic_algorithms(config.deterministic, torch.device(config.device or default_device())):
         t = _setup_run(model, bundle, _as_method(method, method_options), config, init_state)
         run = t.run
         saved = _load_resume(resume_file, config)
         if saved is not None: _restore(t, saved)  # resume after the last completed epoch, exactly where it stood
         initial = run.method.prepare(run)  # a method may describe its state before training: epoch 0 of the history
         if initial and t.first_epoch == 0: run.history.append(dict(epoch=0, diagnostics=initial))
-        x_train, y_train = _to_device(run.bundle.train.x, run), _to_device(run.bundle.train.y, run)
+        train_split = run.bundle.train
+        x_train, y_train = (to_device(v, run.device, config.pin_memory) for v in (train_split.x, train_split.y))
         bar = _progress_bar(t, label)
         for epoch in range(t.first_epoch, config.epochs):
             run.epoch = epoch
