@@ -165,11 +165,11 @@ def meta_step(model: nn.Module, # the classifier (not changed)
              ) -> dict: # train_loss, meta_loss, meta_grad_norm (floats)
     "One bilevel update of the meta network: virtual SGD step of `model`, meta loss at W_hat, step on `meta_net`."
     omega = [p for p in meta_net.parameters() if p.requires_grad]
-    alpha, beta = meta_net(features)
-    if first_order:
-        loss, m_loss, meta_grads = first_order_meta_grads(model, optimizer, omega, alpha, beta, train_loss, meta_loss,
-                                                          fd_scale)
-    else: loss, m_loss, meta_grads = exact_meta_grads(model, optimizer, omega, alpha, beta, train_loss, meta_loss)
+    with torch.autocast(features.device.type, enabled=False):  # float32, also inside the trainer's `amp` region
+        alpha, beta = meta_net(features)
+        if first_order: loss, m_loss, meta_grads = first_order_meta_grads(model, optimizer, omega, alpha, beta,
+                                                                          train_loss, meta_loss, fd_scale)
+        else: loss, m_loss, meta_grads = exact_meta_grads(model, optimizer, omega, alpha, beta, train_loss, meta_loss)
     grads = [torch.zeros_like(p) if g is None else g for p, g in zip(omega, meta_grads)]
     for p, g in zip(omega, grads): p.grad = g.detach()
     meta_optimizer.step()

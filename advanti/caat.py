@@ -61,7 +61,7 @@ def _start_tracker(self: AssignedCAAT, run, state: dict):
     "The class-loss tracker of the run: from the checkpoint `state`, or from the starting model's class losses."
     self.tracker = ClassLossTracker(run.bundle.train.y, run.bundle.num_classes).to(run.device)
     if state.get("tracker") is not None: self.tracker.load_state_dict(state["tracker"])
-    else: self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
+    else: self.tracker.start_from(run.eager_model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
 
 # %% ../nbs/05e_caat.ipynb #c025
 @patch
@@ -314,7 +314,7 @@ def initial_diagnostics(self: CAAT, run) -> dict:
     "The assignment of the whole training set before any meta step (epoch 0 of the history)."
     train = run.bundle.train
     x, y = train.x.to(run.device), train.y.to(run.device)
-    f = torch.cat([self.tracker.features(eval_logits(run.model, xb), yb)
+    f = torch.cat([self.tracker.features(eval_logits(run.eager_model, xb), yb)
                    for xb, yb in zip(x.split(1024), y.split(1024))])
     with torch.no_grad(): z = self.meta_net.logits(f[:, self.columns])
     corrupted = None if train.corrupted is None else train.corrupted.cpu()
@@ -351,7 +351,7 @@ def meta_weights(self: CAAT, features: torch.Tensor) -> tuple|None:
 @patch
 def meta_loss(self: CAAT, run, xm: torch.Tensor, ym: torch.Tensor):
     "The meta loss of the meta batch (xm, ym), as a function of a view of the classifier."
-    fm = self.tracker.features(eval_logits(run.model, xm), ym)
+    with torch.autocast(xm.device.type, enabled=False): fm = self.tracker.features(eval_logits(run.eager_model, xm), ym)
     if self.meta_objective == "clean": return lambda net: meta_batch_loss(net, xm, ym, objective="clean")
     options = dict(bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm), class_weights=self.class_weights(xm),
                    beta_trades=self.beta_trades, normalisation=self.normalisation, attack=self.attack_kwargs(run))
@@ -364,7 +364,7 @@ def meta_update(self: CAAT, run, x, y, features, bounds):
     w = self.class_weights(x)
     both = self.perturbations(run, x, y, bounds)
     objective = dict(class_weights=w, beta_trades=self.beta_trades, normalisation=self.normalisation)
-    info = meta_step(run.model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
+    info = meta_step(run.eager_model, run.optimizer, self.meta_net, self.meta_optimizer, features[:, self.columns],
                      lambda net, a, b: caat_objective(net, x, y, a, self.anti_weight * b, both, **objective),
                      self.meta_loss(run, *self.meta_batches.next(run.device)), first_order=self.first_order)
     self.stats.add(info)

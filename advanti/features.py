@@ -128,9 +128,9 @@ def load_state_dict(self: ClassLossTracker, state: dict):
 # %% ../nbs/05c_features.ipynb #f045
 def eval_logits(model: nn.Module, # classifier
                 x: torch.Tensor, # inputs
-               ) -> torch.Tensor: # logits in eval mode, no gradient
+               ) -> torch.Tensor: # logits in eval mode, no gradient, in the dtype of `x`
     "Logits of `model` on `x` in eval mode (modes restored after), without gradient."
-    with preserve_modes(model), torch.no_grad(): return model.eval()(x)
+    with preserve_modes(model), torch.no_grad(): return model.eval()(x).to(x.dtype)
 
 # %% ../nbs/05c_features.ipynb #f048
 @patch

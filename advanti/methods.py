@@ -160,15 +160,16 @@ def toy_run(num_classes: int=4, # classes C
             seed: int=0, # seed of the data and the classifier
             batch_size: int=32, # the configuration's batch size
            ) -> SimpleNamespace:
-    "A stand-in for the trainer's run: model, optimiser, bundle (train, meta), attack, config and `evaluate`."
+    "A stand-in for the trainer's run: model (also as eager_model), optimiser, data, attack, config, `evaluate`."
     torch.manual_seed(seed)
     model, C = toy_classifier(num_classes), num_classes
     x, y = torch.rand(samples, 1, 8, 8), torch.arange(samples) % C
     bundle = SimpleNamespace(num_classes=C, train=Split(x, y, y, torch.arange(samples) % 5 == 0), val=None,
                              meta=Split(x[:16], y[:16]))
     errors = dict(natural=torch.linspace(0.1, 0.6, C).tolist(), boundary=torch.linspace(0.2, 0.6, C).tolist())
-    return SimpleNamespace(model=model, bundle=bundle, attack=attack_settings("digits"), device=torch.device("cpu"),
-                           config=SimpleNamespace(seed=seed, batch_size=batch_size, epochs=1),
+    config = SimpleNamespace(seed=seed, batch_size=batch_size, epochs=1)
+    return SimpleNamespace(model=model, eager_model=model, bundle=bundle, attack=attack_settings("digits"),
+                           device=torch.device("cpu"), config=config,
                            optimizer=torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9),
                            evaluate=lambda split, max_samples=None: errors)
 

@@ -74,7 +74,7 @@ def prepare(self: MWNet, run):
     seed, state = run.config.seed if self.meta_seed is None else self.meta_seed, self.resume or {}
     self._build(run, seed)
     if not state:
-        self.tracker.start_from(run.model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
+        self.tracker.start_from(run.eager_model, run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device))
     else:
         self.tracker.load_state_dict(state["tracker"]); self.weight_net.load_state_dict(state["weight_net"])
         self.meta_optimizer.load_state_dict(state["meta_optimizer"]); self.schedule.load_state_dict(state["schedule"])
@@ -88,9 +88,9 @@ def batch_loss(self: MWNet, run, x, y, index):
     weighted = lambda net, w, _: (w * F.cross_entropy(net(x), y, reduction="none")).mean()
     if self.schedule.tick():
         xm, ym = self.meta_batches.next(run.device)
-        self.stats.add(meta_step(run.model, run.optimizer, self.weight_net, self.meta_optimizer, f[:, self.columns],
-                                 weighted, lambda net: meta_batch_loss(net, xm, ym, objective="clean"),
-                                 first_order=self.first_order))
+        meta_loss = lambda net: meta_batch_loss(net, xm, ym, objective="clean")
+        self.stats.add(meta_step(run.eager_model, run.optimizer, self.weight_net, self.meta_optimizer,
+                                 f[:, self.columns], weighted, meta_loss, first_order=self.first_order))
     with torch.no_grad(): w, _ = self.weight_net(f[:, self.columns])
     self.log.add(index=index, y=y, weight=w, features=f)
     return weighted(run.model, w, None)

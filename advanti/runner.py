@@ -21,7 +21,7 @@ __all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'EXPERIMENTS', 'code_version', 'J
 
 # %% ../nbs/07_runner.ipynb #c005
 TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "frl", "bilevel", "features", "caat_loss",
-                    "caat", "mwnet", "train")
+                    "caat", "mwnet", "accel", "train")
 
 @functools.cache
 def code_version() -> str:
@@ -61,7 +61,7 @@ class Job:
         return hashlib.sha1(json.dumps(_job_definition(self), sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 # %% ../nbs/07_runner.ipynb #c015
-DISPLAY_ONLY = ("progress", "device", "threads")  # TrainConfig fields that do not change a run's result
+DISPLAY_ONLY = ("progress", "device", "threads", "pin_memory")  # TrainConfig fields that do not change a result
 
 def _job_definition(job: Job) -> dict:
     "What a job's key hashes."

@@ -12,8 +12,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .perturb import AttackSettings, attack_settings
 from .metrics import evaluate
-from .methods import Method, make_method
+from .methods import Method, make_method, check_option
 from .models import LegacyInput
+from .accel import AMP_DTYPES, amp_region, step_model, to_device, deterministic_algorithms
 
 # %% auto #0
 __all__ = ['default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'legacy_bundle', 'provenance', 'train']
@@ -36,6 +37,9 @@ def _check_config(config) -> None:
         raise ValueError(f"milestones are fractions in (0, 1], got {config.milestones!r}")
     if config.select_by not in _SELECT_COLUMNS:
         raise ValueError(f"select_by={config.select_by!r}; valid: {_SELECT_COLUMNS}")
+    check_option("amp", config.amp, tuple(AMP_DTYPES), optional=True)  # the GPU options (`advanti.accel`)
+    for name in ("channels_last", "compile", "pin_memory", "deterministic"):
+        check_option(name, getattr(config, name), "flag")
 
 # %% ../nbs/06_train.ipynb #c012
 @dataclass
@@ -58,6 +62,11 @@ class TrainConfig:
     progress: bool = True # show a tqdm progress bar
     threads: int|None = None # torch CPU threads; None leaves torch's setting
     legacy_normalisation: bool = False # the authors' convention: attack normalised inputs, bound in normalised units
+    amp: str|None = None # autocast dtype of the ordinary steps' forward passes: "bf16", or None (float32)
+    channels_last: bool = False # model and training batches in the channels_last memory format (4-D images only)
+    compile: bool = False # torch.compile the model for the ordinary steps (meta steps use `run.eager_model`)
+    pin_memory: bool = False # copy the training set to a CUDA device from pinned memory (nothing on the CPU)
+    deterministic: bool = False # torch.use_deterministic_algorithms during the run (bit-reproducible GPU runs)
     def __post_init__(self):
         _check_config(self)
         if isinstance(self.attack, dict): self.attack = AttackSettings(**self.attack)
@@ -98,8 +107,8 @@ def _evaluation_key(run, # the `Run` (model, attack, config, counters)
                     max_samples: int|None, # the evaluation's sample cap
                    ) -> tuple: # equal for two evaluations of a split that must give the same result
     "What an evaluation of a split depends on: the cap, the attack, the seed, the counters and the model's state."
-    versions = tuple(t._version for t in run.model.state_dict().values())  # a step or a load moves one of them
-    return (max_samples, run.attack, run.config.seed, run.iteration, run.epoch, id(run.model), versions)
+    versions = tuple(t._version for t in run.eager_model.state_dict().values())  # a step or a load moves one of them
+    return (max_samples, run.attack, run.config.seed, run.iteration, run.epoch, id(run.eager_model), versions)
 
 # %% ../nbs/06_train.ipynb #c025
 @dataclass
@@ -116,13 +125,16 @@ class Run:
     epoch: int = 0
     iteration: int = 0
     history: list = field(default_factory=list)
+    eager_model: nn.Module|None = None # `model` uncompiled (meta steps, evaluation, state dicts); None: `model`
     last_evaluation: tuple|None = field(default=None, repr=False) # (split, key, result) of the last `evaluate`
+    def __post_init__(self):
+        if self.eager_model is None: self.eager_model = self.model
     def evaluate(self, split, max_samples: int|None=None) -> dict:
         "Class-wise errors of the model on `split` under the evaluation attack (model left in eval mode)."
-        self.model.eval()
+        self.eager_model.eval()
         key, last = _evaluation_key(self, max_samples), self.last_evaluation
         if last is not None and last[0] is split and last[1] == key: return copy.deepcopy(last[2])
-        out = evaluate(self.model, split, self.bundle.num_classes, self.attack, max_samples, device=self.device,
+        out = evaluate(self.eager_model, split, self.bundle.num_classes, self.attack, max_samples, device=self.device,
                        seed=self.config.seed).to_dict()
         self.last_evaluation = (split, key, copy.deepcopy(out))
         return out
@@ -177,11 +189,12 @@ def _setup_run(model: nn.Module, bundle, method: Method, config: TrainConfig, in
     if config.legacy_normalisation:  # train and validate in normalised space, as the released code does
         model = LegacyInput(pixel_model, bundle.mean, bundle.std).to(device)
         bundle = legacy_bundle(bundle, model)
+    stepping = step_model(model, bundle.train.x, config.channels_last, config.compile)  # what ordinary steps call
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum,
                                 weight_decay=config.weight_decay)
     milestones = [max(1, round(m * config.epochs)) for m in config.milestones]
     scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, config.gamma)
-    run = Run(model, optimizer, scheduler, bundle, config, attack, device, method)
+    run = Run(stepping, optimizer, scheduler, bundle, config, attack, device, method, eager_model=model)
     return _Training(run, pixel_model, pixel_bundle, torch.Generator().manual_seed(config.seed), time.time())
 
 # %% ../nbs/06_train.ipynb #c042
@@ -206,7 +219,7 @@ def _progress_bar(t: _Training, label: str|None):
 def _batch_step(run: Run, x: torch.Tensor, y: torch.Tensor, index: torch.Tensor) -> float:
     "One SGD step on the method's loss on batch (x, y); the loss."
     run.model.train()
-    loss = run.method.batch_loss(run, x, y, index)
+    with amp_region(run.device, run.config.amp): loss = run.method.batch_loss(run, x, y, index)
     if not torch.isfinite(loss):
         raise FloatingPointError(f"{run.method.name}: loss is {loss.item()} at epoch {run.epoch}, "
                                  f"iteration {run.iteration}")
@@ -229,6 +242,7 @@ def _train_epoch(t: _Training, # the loop's state (run.epoch is the epoch to tra
         index = index.to(run.device)
         x, y = x_train[index], y_train[index]
         if run.config.augment: x = random_crop_flip(x, t.generator)
+        if run.config.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         total += _batch_step(run, x, y, index) * len(y); seen += len(y)
         bar.update(1)
     run.scheduler.step()
@@ -238,7 +252,7 @@ def _train_epoch(t: _Training, # the loop's state (run.epoch is the epoch to tra
 def _keep_best(t: _Training, epoch: int, score: float):
     "Remember `epoch` and the model's weights if `score` beats the best so far."
     if t.best is None or score < t.best[1]:
-        t.best, t.best_state = (epoch, score), copy.deepcopy(t.run.model.state_dict())
+        t.best, t.best_state = (epoch, score), copy.deepcopy(t.run.eager_model.state_dict())
 
 # %% ../nbs/06_train.ipynb #c057
 def _epoch_entry(t: _Training, # the loop's state (run.epoch is the epoch just trained)
@@ -271,7 +285,7 @@ def _set_rng_states(states: dict):
 def _resume_state(t: _Training) -> dict:
     "The resume file's content after epoch `t.run.epoch`."
     run = t.run
-    return dict(config=run.config.to_dict(), epoch=run.epoch + 1, model=run.model.state_dict(),
+    return dict(config=run.config.to_dict(), epoch=run.epoch + 1, model=run.eager_model.state_dict(),
                 optimizer=run.optimizer.state_dict(), scheduler=run.scheduler.state_dict(),
                 method=run.method.state_dict(), generator=t.generator.get_state(), rng=_rng_states(),
                 iteration=run.iteration, history=run.history, best=t.best, best_state=t.best_state,
@@ -289,8 +303,9 @@ def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
     "The saved state at `path` (None when there is none); refuses one written under other settings."
     if path is None or not Path(path).exists(): return None
     state = torch.load(path, map_location="cpu", weights_only=False)
-    mine = {k: v for k, v in config.to_dict().items() if k not in ("progress", "device", "threads")}
-    theirs = {k: v for k, v in state["config"].items() if k not in ("progress", "device", "threads")}
+    neutral = ("progress", "device", "threads", "pin_memory")  # settings that do not change the numbers
+    mine = {k: v for k, v in config.to_dict().items() if k not in neutral}
+    theirs = {k: v for k, v in state["config"].items() if k not in neutral}
     if mine != theirs: raise ValueError(f"resume file {path} was written with other settings: {theirs} (now {mine}); "
                                         "delete it or use another path")
     return state
@@ -299,7 +314,7 @@ def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
 def _restore(t: _Training, saved: dict):
     "Put the state of a resume file back into the run and the loop."
     run = t.run
-    run.model.load_state_dict(saved["model"]); run.optimizer.load_state_dict(saved["optimizer"])
+    run.eager_model.load_state_dict(saved["model"]); run.optimizer.load_state_dict(saved["optimizer"])
     run.scheduler.load_state_dict(saved["scheduler"]); run.method.load_state_dict(saved["method"])
     t.generator.set_state(saved["generator"]); _set_rng_states(saved["rng"])
     run.iteration, run.history, t.first_epoch = saved["iteration"], saved["history"], saved["epoch"]
@@ -339,7 +354,7 @@ def _final_metrics(t: _Training) -> dict:
     run, legacy = t.run, t.run.config.legacy_normalisation
     metrics = {"last": dict(epoch=run.config.epochs, val=run.history[-1]["val"], test=run.evaluate(run.bundle.test))}
     if legacy: metrics["last"]["test_pixel"] = _pixel_evaluation(t)  # the pixel-space attack, beside the legacy one
-    run.model.load_state_dict(t.best_state)
+    run.eager_model.load_state_dict(t.best_state)
     best_val = next(h["val"] for h in run.history if h["epoch"] == t.best[0])
     metrics["best"] = dict(epoch=t.best[0], val=best_val, test=run.evaluate(run.bundle.test))
     if legacy: metrics["best"]["test_pixel"] = _pixel_evaluation(t)
@@ -366,18 +381,20 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
          ) -> dict: # the record: configuration, history, best and last metrics, provenance
     "Train `model` on `bundle` with `method`; return a JSON-ready record."
     config = config or TrainConfig()
-    t = _setup_run(model, bundle, _as_method(method, method_options), config, init_state)
-    run = t.run
-    saved = _load_resume(resume_file, config)
-    if saved is not None: _restore(t, saved)  # resume after the last completed epoch, exactly where the run stood
-    initial = run.method.prepare(run)  # a method may describe its state before training: epoch 0 of the history
-    if initial and t.first_epoch == 0: run.history.append(dict(epoch=0, diagnostics=initial))
-    x_train, y_train = run.bundle.train.x.to(run.device), run.bundle.train.y.to(run.device)
-    bar = _progress_bar(t, label)
-    for epoch in range(t.first_epoch, config.epochs):
-        run.epoch = epoch
-        train_loss = _train_epoch(t, x_train, y_train, bar)
-        run.history.append(_epoch_entry(t, train_loss, bar))
-        if resume_file is not None: _save_resume(resume_file, _resume_state(t))
-    bar.close()
-    return _record(t, label, _final_metrics(t))
+    with deterministic_algorithms(config.deterministic, torch.device(config.device or default_device())):
+        t = _setup_run(model, bundle, _as_method(method, method_options), config, init_state)
+        run = t.run
+        saved = _load_resume(resume_file, config)
+        if saved is not None: _restore(t, saved)  # resume after the last completed epoch, exactly where it stood
+        initial = run.method.prepare(run)  # a method may describe its state before training: epoch 0 of the history
+        if initial and t.first_epoch == 0: run.history.append(dict(epoch=0, diagnostics=initial))
+        train_split = run.bundle.train
+        x_train, y_train = (to_device(v, run.device, config.pin_memory) for v in (train_split.x, train_split.y))
+        bar = _progress_bar(t, label)
+        for epoch in range(t.first_epoch, config.epochs):
+            run.epoch = epoch
+            train_loss = _train_epoch(t, x_train, y_train, bar)
+            run.history.append(_epoch_entry(t, train_loss, bar))
+            if resume_file is not None: _save_resume(resume_file, _resume_state(t))
+        bar.close()
+        return _record(t, label, _final_metrics(t))
