@@ -92,13 +92,16 @@ def class_weights(self: AssignedCAAT, like: torch.Tensor) -> tuple|None:
 
 # %% ../nbs/05e_caat.ipynb #c034
 @patch
-def bounds(self: AssignedCAAT, run, y: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+def bounds(self: AssignedCAAT, run, y: torch.Tensor,
+           features: torch.Tensor|None, # the batch's features (B, 6); None: the rule must not need them
+          ) -> torch.Tensor:
     "Each sample's bound (>= 0) under `bound_rule` (ReMargin scales `remargin_base` times the training bound)."
     lambda2, base = None, self.bound(run)
     if self.bound_rule == "remargin":
         lambda2 = self.multipliers.lambda2 if self.multipliers is not None else torch.zeros(run.bundle.num_classes)
         base = base * self.remargin_base
-    return sample_bounds(self.bound_rule, y, base, features=features, lambda2=lambda2).to(features.dtype)
+    bounds = sample_bounds(self.bound_rule, y, base, features=features, lambda2=lambda2)
+    return bounds if features is None else bounds.to(features.dtype)
 
 # %% ../nbs/05e_caat.ipynb #c036
 @patch
@@ -333,8 +336,9 @@ def meta_weights(self: CAAT, features: torch.Tensor) -> tuple|None:
 @patch
 def meta_loss(self: CAAT, run, xm: torch.Tensor, ym: torch.Tensor):
     "The meta loss of the meta batch (xm, ym), as a function of a view of the classifier."
-    fm = self.tracker.features(eval_logits(run.model, xm), ym)
     if self.meta_objective == "clean": return lambda net: meta_batch_loss(net, xm, ym, objective="clean")
+    needs_features = self.bound_rule == "grad_based" or self.meta_assignment != "both"  # else: no forward pass
+    fm = self.tracker.features(eval_logits(run.model, xm), ym) if needs_features else None
     options = dict(bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm), class_weights=self.class_weights(xm),
                    beta_trades=self.beta_trades, normalisation=self.normalisation, attack=self.attack_kwargs(run))
     return lambda net: meta_batch_loss(net, xm, ym, **options)

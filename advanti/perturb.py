@@ -155,10 +155,17 @@ def _step_sizes(step_size: float|torch.Tensor|None, # per step; None means 2.5*|
 def _clean_probs(model: nn.Module, # the classifier, already in its attack mode
                  x: torch.Tensor, # clean inputs
                  objectives: tuple[str, str], # (adversarial, anti-adversarial) objective
-                ) -> torch.Tensor|None: # softmax on `x`, or None when no objective is "trades_kl"
-    "The clean softmax that TRADES' KL compares against, when an objective needs it."
+                 direction: torch.Tensor, # sign of each bound, (B,)
+                ) -> torch.Tensor|None: # softmax on `x` (zeros in rows without "trades_kl"), or None
+    "The clean softmax that TRADES' KL compares against, in the rows whose objective needs it."
     if "trades_kl" not in objectives: return None
-    with torch.no_grad(): return F.softmax(model(x), dim=1)
+    needs = torch.zeros_like(direction, dtype=torch.bool)
+    if objectives[0] == "trades_kl": needs |= direction > 0
+    if objectives[1] == "trades_kl": needs |= direction < 0
+    with torch.no_grad():
+        if needs.all() or any(m.training for m in model.modules()): return F.softmax(model(x), dim=1)  # batch stats
+        probs = F.softmax(model(x[needs]), dim=1)
+        return probs.new_zeros(x.shape[0], probs.shape[1]).index_copy_(0, needs.nonzero().squeeze(1), probs)
 
 # %% ../nbs/02_perturb.ipynb #p005
 def _start(x: torch.Tensor, # clean inputs, (B, ...)
@@ -231,7 +238,7 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
     if (radius == 0).all(): return x.clone()
     with preserve_modes(model):
         if eval_mode: model.eval()
-        clean_probs = _clean_probs(model, x, objectives)
+        clean_probs = _clean_probs(model, x, objectives, direction)
         x_new = _start(x, radius, random_start, norm, clip, generator)
         for _ in range(steps):
             grad = _signed_gradient(model, x_new, y, direction, objectives, clean_probs)
