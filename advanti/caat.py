@@ -255,6 +255,7 @@ class CAAT(AssignedCAAT):
     meta_lr: float = option(1e-4, "positive") # Adam learning rate of the assignment network (the authors')
     meta_weight_decay: float = option(5e-4, "number") # Adam weight decay of the assignment network (the authors')
     first_order: bool = option(False, "flag") # finite-difference approximation of the mixed derivative
+    meta_attack_steps: int|None = option(None, "count", optional=True) # meta batch's attack steps (None: training's)
     meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: batch size)
     features: str|list = "all" # the features the assignment network sees: "all" or a list of FEATURE_NAMES
     hidden: int = option(100, "count") # hidden units of the assignment network
@@ -332,6 +333,16 @@ def meta_weights(self: CAAT, features: torch.Tensor) -> tuple|None:
     anti = (beta > alpha).to(ones.dtype)
     return 1 - anti, anti
 
+# %% ../nbs/05e_caat.ipynb #c117a
+@patch
+def meta_attack_kwargs(self: CAAT, run) -> dict:
+    "The meta batch's attack: the training attack, or (ours) `meta_attack_steps` steps covering the same distance."
+    attack = self.attack_kwargs(run)
+    if self.meta_attack_steps is None: return attack
+    step_size = attack["step_size"]
+    if step_size is not None: step_size = step_size * attack["steps"] / self.meta_attack_steps
+    return dict(attack, steps=self.meta_attack_steps, step_size=step_size)
+
 # %% ../nbs/05e_caat.ipynb #c118
 @patch
 def meta_loss(self: CAAT, run, xm: torch.Tensor, ym: torch.Tensor):
@@ -340,7 +351,8 @@ def meta_loss(self: CAAT, run, xm: torch.Tensor, ym: torch.Tensor):
     needs_features = self.bound_rule == "grad_based" or self.meta_assignment != "both"  # else: no forward pass
     fm = self.tracker.features(eval_logits(run.model, xm), ym) if needs_features else None
     options = dict(bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm), class_weights=self.class_weights(xm),
-                   beta_trades=self.beta_trades, normalisation=self.normalisation, attack=self.attack_kwargs(run))
+                   beta_trades=self.beta_trades, normalisation=self.normalisation,
+                   attack=self.meta_attack_kwargs(run))
     return lambda net: meta_batch_loss(net, xm, ym, **options)
 
 # %% ../nbs/05e_caat.ipynb #c123
