@@ -93,13 +93,16 @@ def class_weights(self: AssignedCAAT, like: torch.Tensor) -> tuple|None:
 
 # %% ../nbs/05e_caat.ipynb #c034
 @patch
-def bounds(self: AssignedCAAT, run, y: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
+def bounds(self: AssignedCAAT, run, y: torch.Tensor,
+           features: torch.Tensor|None, # the batch's features (B, 6); None: the rule must not need them
+          ) -> torch.Tensor:
     "Each sample's bound (>= 0) under `bound_rule` (ReMargin scales `remargin_base` times the training bound)."
     lambda2, base = None, self.bound(run)
     if self.bound_rule == "remargin":
         lambda2 = self.multipliers.lambda2 if self.multipliers is not None else torch.zeros(run.bundle.num_classes)
         base = base * self.remargin_base
-    return sample_bounds(self.bound_rule, y, base, features=features, lambda2=lambda2).to(features.dtype)
+    bounds = sample_bounds(self.bound_rule, y, base, features=features, lambda2=lambda2)
+    return bounds if features is None else bounds.to(features.dtype)
 
 # %% ../nbs/05e_caat.ipynb #c036
 @patch
@@ -265,6 +268,7 @@ class CAAT(AssignedCAAT):
     meta_lr: float = option(1e-4, "positive") # Adam learning rate of the assignment network (the authors')
     meta_weight_decay: float = option(5e-4, "number") # Adam weight decay of the assignment network (the authors')
     first_order: bool = option(False, "flag") # finite-difference approximation of the mixed derivative
+    meta_attack_steps: int|None = option(None, "count", optional=True) # meta batch's attack steps (None: training's)
     meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: batch size)
     features: str|list = "all" # the features the assignment network sees: "all" or a list of FEATURE_NAMES
     hidden: int = option(100, "count") # hidden units of the assignment network
@@ -347,14 +351,27 @@ def meta_weights(self: CAAT, features: torch.Tensor) -> tuple|None:
     anti = (beta > alpha).to(ones.dtype)
     return 1 - anti, anti
 
+# %% ../nbs/05e_caat.ipynb #c117a
+@patch
+def meta_attack_kwargs(self: CAAT, run) -> dict:
+    "The meta batch's attack: the training attack, or (ours) `meta_attack_steps` steps covering the same distance."
+    attack = self.attack_kwargs(run)
+    if self.meta_attack_steps is None: return attack
+    step_size = attack["step_size"]
+    if step_size is not None: step_size = step_size * attack["steps"] / self.meta_attack_steps
+    return dict(attack, steps=self.meta_attack_steps, step_size=step_size)
+
 # %% ../nbs/05e_caat.ipynb #c118
 @patch
 def meta_loss(self: CAAT, run, xm: torch.Tensor, ym: torch.Tensor):
     "The meta loss of the meta batch (xm, ym), as a function of a view of the classifier."
-    with torch.autocast(xm.device.type, enabled=False): fm = self.tracker.features(eval_logits(run.eager_model, xm), ym)
     if self.meta_objective == "clean": return lambda net: meta_batch_loss(net, xm, ym, objective="clean")
+    needs_features = self.bound_rule == "grad_based" or self.meta_assignment != "both"  # else: no forward pass
+    with torch.autocast(xm.device.type, enabled=False):
+        fm = self.tracker.features(eval_logits(run.eager_model, xm), ym) if needs_features else None
     options = dict(bounds=self.bounds(run, ym, fm), weights=self.meta_weights(fm), class_weights=self.class_weights(xm),
-                   beta_trades=self.beta_trades, normalisation=self.normalisation, attack=self.attack_kwargs(run))
+                   beta_trades=self.beta_trades, normalisation=self.normalisation,
+                   attack=self.meta_attack_kwargs(run))
     return lambda net: meta_batch_loss(net, xm, ym, **options)
 
 # %% ../nbs/05e_caat.ipynb #c123
