@@ -6,13 +6,11 @@
 from __future__ import annotations
 from dataclasses import dataclass
 import torch
-import torch.nn as nn
 from fastcore.basics import patch
-from .methods import Method, register, AttackOptions, option
+from .methods import register, AttackOptions, option
 from .data import iterations_per_epoch
 from .frl import FRLMultipliers
-from .features import (FEATURE_NAMES, ClassLossTracker, EpochLog, eval_logits, feature_columns,
-                              assignment_diagnostics)
+from .features import ClassLossTracker, EpochLog, eval_logits, feature_columns, assignment_diagnostics
 from .bilevel import MetaSchedule, MetaBatches, MetaStats, meta_step, make_meta_optimizer
 from .caat_loss import (BOUND_RULES, CAAT_MODES, META_OBJECTIVES, NORMALISATIONS, AssignmentNet, sample_bounds,
                                CAATPerturbations, caat_perturbations, caat_objective, meta_batch_loss)
@@ -37,23 +35,15 @@ class AssignedCAAT(AttackOptions):
         self.tracker: ClassLossTracker|None = None
         self.log, self.previous_anti, self.frl_log, self.resume = EpochLog(), None, {}, None
         self.batch_clean: tuple|None = None # (x, eval-mode clean logits of x) of the batch in hand
-
-# %% ../nbs/05e_caat.ipynb #c010
-@patch(as_prop=True)
-def uses_frl(self: AssignedCAAT) -> bool:
-    "Whether FRL's multipliers are on: `frl`, or (None) exactly with ReMargin."
-    return self.bound_rule == "remargin" if self.frl is None else self.frl
-
-# %% ../nbs/05e_caat.ipynb #c014
-@patch
-def assign(self: AssignedCAAT, run, x: torch.Tensor, y: torch.Tensor, features: torch.Tensor,
-           bounds: torch.Tensor) -> tuple:
-    "(alpha, beta, score) for the batch; optionally a fourth item, `CAATPerturbations` to reuse."
-    raise NotImplementedError
-
-# %% ../nbs/05e_caat.ipynb #c019
-@patch
-def extra_diagnostics(self: AssignedCAAT, run) -> dict: return {}
+    @property
+    def uses_frl(self) -> bool:
+        "Whether FRL's multipliers are on: `frl`, or (None) exactly with ReMargin."
+        return self.bound_rule == "remargin" if self.frl is None else self.frl
+    def assign(self, run, x: torch.Tensor, y: torch.Tensor, features: torch.Tensor,
+               bounds: torch.Tensor) -> tuple:
+        "(alpha, beta, score) for the batch; optionally a fourth item, `CAATPerturbations` to reuse."
+        raise NotImplementedError
+    def extra_diagnostics(self, run) -> dict: return {}
 
 # %% ../nbs/05e_caat.ipynb #c022
 @patch
@@ -210,6 +200,10 @@ class RandomMix(AssignedCAAT):
         if not shares or not all(isinstance(s, (int, float)) and 0 <= s <= 1 for s in shares):
             raise ValueError("anti_share must be a probability or a list of probabilities in [0, 1], "
                              f"got {self.anti_share!r}")
+    def assign(self, run, x, y, features, bounds):
+        u = torch.rand(y.shape[0], generator=self.generator, dtype=torch.float64)
+        anti = (u < self.shares[y.cpu()]).to(bounds.device)
+        return (~anti).to(bounds.dtype), anti.to(bounds.dtype), (-u).to(bounds)
 
 # %% ../nbs/05e_caat.ipynb #c071
 @patch
@@ -220,13 +214,6 @@ def prepare(self: RandomMix, run):
     if shares.numel() != C: raise ValueError(f"anti_share has {shares.numel()} values for {C} classes")
     self.shares = shares
     super(RandomMix, self).prepare(run)
-
-# %% ../nbs/05e_caat.ipynb #c075
-@patch
-def assign(self: RandomMix, run, x, y, features, bounds):
-    u = torch.rand(y.shape[0], generator=self.generator, dtype=torch.float64)
-    anti = (u < self.shares[y.cpu()]).to(bounds.device)
-    return (~anti).to(bounds.dtype), anti.to(bounds.dtype), (-u).to(bounds)
 
 # %% ../nbs/05e_caat.ipynb #c081
 @register("rule_mix")
@@ -239,15 +226,12 @@ class RuleMix(AssignedCAAT):
         super().__post_init__()
         if not (isinstance(self.anti_fraction, (int, float)) and 0 <= self.anti_fraction <= 1):
             raise ValueError(f"anti_fraction must lie in [0, 1], got {self.anti_fraction!r}")
-
-# %% ../nbs/05e_caat.ipynb #c084
-@patch
-def assign(self: RuleMix, run, x, y, features, bounds):
-    p_y = torch.exp(-features[:, 0])
-    k = round(self.anti_fraction * len(y))
-    anti = torch.zeros_like(p_y, dtype=torch.bool)
-    anti[torch.argsort(p_y, stable=True)[:k]] = True
-    return (~anti).to(bounds.dtype), anti.to(bounds.dtype), -p_y
+    def assign(self, run, x, y, features, bounds):
+        p_y = torch.exp(-features[:, 0])
+        k = round(self.anti_fraction * len(y))
+        anti = torch.zeros_like(p_y, dtype=torch.bool)
+        anti[torch.argsort(p_y, stable=True)[:k]] = True
+        return (~anti).to(bounds.dtype), anti.to(bounds.dtype), -p_y
 
 # %% ../nbs/05e_caat.ipynb #c089
 META_ASSIGNMENTS = ("both", "meta_net", "adversarial")
@@ -292,7 +276,6 @@ def interval_for(self: CAAT, n_train: int, batch_size: int, epochs: int) -> int:
     if self.interval is not None: return self.interval
     return max(1, round(epochs * iterations_per_epoch(n_train, batch_size) / self.meta_steps))
 
-# %% ../nbs/05e_caat.ipynb #c100
 @patch
 def planned_meta_steps(self: CAAT, n_train: int, batch_size: int, epochs: int) -> int:
     "Meta steps a run of `epochs` epochs takes (iterations 0, k, 2k, ...)."
