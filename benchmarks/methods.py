@@ -20,16 +20,16 @@ from advanti.perturb import attack_settings
 from advanti.train import Run, TrainConfig, batches, provenance
 
 META_VARIANTS = {"caat": [("caat", {}), ("caat[hard]", dict(mode="hard"))], "mwnet": [("mwnet", {})]}
-MEMORY_LABELS = ("trades", "pgd_at", "caat:ordinary", "caat:meta")
+CORE = ("trades", "pgd_at", "caat:ordinary", "caat:meta")  # timed on ResNet-18; memory measured
 CASES = {  # data (random32: its pool size), model, batch, iterations per repeat, the variants timed (None: all),
            # the variants whose memory is measured, the model whose evaluation is timed (method, SGD steps at lr 0.1)
            # and the test samples it is timed on (the cost is scaled to 100 samples)
     "digits": dict(data="digits", model="small_cnn", model_options=dict(width=16), batch=64, iters=2,
-                   methods=None, memory=MEMORY_LABELS, eval_model=("pgd_at", 60), eval_samples=100),
+                   methods=None, memory=CORE, eval_model=("pgd_at", 60), eval_samples=100),
     "cifar32": dict(data=640, model="small_cnn", model_options=dict(width=16), batch=64, iters=1,
-                    methods=None, memory=MEMORY_LABELS, eval_model=("erm", 18), eval_samples=20),
+                    methods=None, memory=CORE, eval_model=("erm", 18), eval_samples=20),
     "resnet18": dict(data=240, model="preact_resnet18", model_options={}, batch=4, iters=1,
-                     methods=MEMORY_LABELS, memory=(), eval_model=None, eval_samples=0),
+                     methods=CORE, memory=(), eval_model=None, eval_samples=0),
 }
 CYCLE_KS = (1, 5, 50)
 NEVER = 10**9  # a meta interval no benchmark reaches: after the first iteration, ordinary ones only
