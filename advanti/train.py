@@ -302,7 +302,7 @@ def _save_resume(path: str|Path, state: dict):
 def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
     "The saved state at `path` (None when there is none); refuses one written under other settings."
     if path is None or not Path(path).exists(): return None
-    state = torch.load(path, map_location="cpu", weights_only=False)
+    state = torch.load(path, map_location="cpu", weights_only=True)
     neutral = ("progress", "device", "threads", "pin_memory")  # settings that do not change the numbers
     mine = {k: v for k, v in config.to_dict().items() if k not in neutral}
     theirs = {k: v for k, v in state["config"].items() if k not in neutral}
