@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #c002
 from __future__ import annotations
-import copy, json, os, platform, time
+import copy, json, os, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import torch
@@ -15,9 +15,10 @@ from .metrics import evaluate
 from .methods import Method, make_method, check_option
 from .models import LegacyInput
 from .accel import AMP_DTYPES, amp_region, step_model, to_device, deterministic_algorithms
+from .machine import provenance
 
 # %% auto #0
-__all__ = ['default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'legacy_bundle', 'provenance', 'train']
+__all__ = ['default_device', 'TrainConfig', 'batches', 'random_crop_flip', 'Run', 'legacy_bundle', 'train']
 
 # %% ../nbs/06_train.ipynb #c006
 def default_device() -> str:
@@ -320,18 +321,6 @@ def _restore(t: _Training, saved: dict):
     run.iteration, run.history, t.first_epoch = saved["iteration"], saved["history"], saved["epoch"]
     t.best, t.best_state, t.started = saved["best"], saved["best_state"], time.time() - saved["seconds"]
 
-# %% ../nbs/06_train.ipynb #c078
-def provenance() -> dict:
-    "Versions and machine facts for a record."
-    import advanti, subprocess
-    try: commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
-                                 cwd=Path(advanti.__file__).parent).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError): commit = None
-    cuda = torch.cuda.get_device_name() if torch.cuda.is_available() else None
-    return dict(advanti=advanti.__version__, git_commit=commit, torch=torch.__version__,
-                python=platform.python_version(), machine=platform.machine(), cuda=cuda,
-                time=time.strftime("%Y-%m-%dT%H:%M:%S"))
-
 # %% ../nbs/06_train.ipynb #c081
 def _jsonable(obj):
     "Convert tensors and tuples inside `obj` to JSON-ready lists and numbers."
@@ -378,6 +367,7 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
           init_state: dict|None=None, # model state_dict to start from (hot start)
           label: str|None=None, # display name for tables (default: the method name)
           resume_file: str|Path|None=None, # the state after each epoch is kept here: a run that finds it resumes there
+          on_epoch=None, # called as on_epoch(epochs_done, epochs) after each epoch (progress displays)
          ) -> dict: # the record: configuration, history, best and last metrics, provenance
     "Train `model` on `bundle` with `method`; return a JSON-ready record."
     config = config or TrainConfig()
@@ -396,5 +386,6 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
             train_loss = _train_epoch(t, x_train, y_train, bar)
             run.history.append(_epoch_entry(t, train_loss, bar))
             if resume_file is not None: _save_resume(resume_file, _resume_state(t))
+            if on_epoch is not None: on_epoch(epoch + 1, config.epochs)
         bar.close()
         return _record(t, label, _final_metrics(t))
