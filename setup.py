@@ -35,6 +35,7 @@ setup(
     python_requires=f">={cfg['min_python']}",
     packages=find_packages(include=['advanti', 'advanti.*']),
     include_package_data=True,
+    package_data={'advanti': ['profiles/*.yaml']},
     install_requires=requirements('requirements'),
     extras_require=extras,
     entry_points={'console_scripts': cfg['console_scripts'].split(),
