@@ -1,9 +1,9 @@
 "Every experiment notebook runs through papermill with its tiny profile and writes its tables and figures."
 import csv
 import pytest
-from advanti.runner import EXPERIMENTS, run_experiment
+from advanti.experiments import EXPERIMENTS, run_experiment, load_profile
 
-@pytest.mark.parametrize("name", sorted(n for n, s in EXPERIMENTS.items() if "tiny" in s["profiles"]))
+@pytest.mark.parametrize("name", sorted(load_profile("tiny")["experiments"]))
 def test_experiment_runs_tiny(name, tmp_path):
     out = run_experiment(name, "tiny", results=tmp_path)
     assert (out / EXPERIMENTS[name]["notebook"]).exists()
@@ -20,13 +20,14 @@ def test_experiment_runs_tiny(name, tmp_path):
     run_experiment(name, "tiny", results=tmp_path)
     assert cached() == before
 
-def test_every_experiment_has_a_tiny_profile():
-    assert all("tiny" in s["profiles"] for s in EXPERIMENTS.values())
+def test_every_experiment_is_in_every_shipped_profile():
+    from advanti.experiments import profile_names
+    for profile in profile_names(): assert set(load_profile(profile)["experiments"]) == set(EXPERIMENTS), profile
 
 def test_cli_runs_experiments_in_parallel(tmp_path, capsys):
-    from advanti.runner import main
+    from advanti.cli import main
     assert main(["reproduce", "--profile", "tiny", "--only", "theory_gaussian", "digits_baselines",
                  "--results", str(tmp_path), "--jobs", "2"]) == 0
     printed = capsys.readouterr().out
     for name in ("theory_gaussian", "digits_baselines"):
-        assert f"{name} [tiny]" in printed and (tmp_path / name / "tiny" / EXPERIMENTS[name]["notebook"]).exists()
+        assert f"{name} -> " in printed and (tmp_path / name / "tiny" / EXPERIMENTS[name]["notebook"]).exists()
