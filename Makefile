@@ -7,6 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.advanti-installed
 PROFILE ?= quick
+ARGS ?=
+LAB_ARGS ?=
 # small models on a small CPU: one thread each avoids oversubscription (nbdev_test runs notebooks in parallel)
 export OMP_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
@@ -25,8 +27,8 @@ $(STAMP): setup.py settings.ini constraints.txt
 
 setup: $(STAMP) ## create .venv and install advanti with all extras (pinned by constraints.txt)
 
-reproduce: $(STAMP) ## run every experiment notebook on the embedded digits dataset -> results/
-	$(BIN)/advanti reproduce --profile $(PROFILE)
+reproduce: $(STAMP) ## train every job of a profile as one grid, then write every table and figure -> results/
+	$(BIN)/advanti reproduce --profile $(PROFILE) $(ARGS)
 
 check-export: $(STAMP) ## the exported package must match the notebooks
 	$(BIN)/nbdev_export
@@ -52,8 +54,8 @@ outputs: $(STAMP) ## re-execute the library notebooks in place (NB=nbs/02_pertur
 	$(BIN)/nbdev_clean
 	@git diff --stat -- nbs; git diff --quiet -- nbs && echo "no output changed" || echo "outputs changed (git diff nbs)"
 
-lab: $(STAMP) ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab nbs
+lab: $(STAMP) ## open JupyterLab at the repository root (nbs/ and results/); flags: make lab LAB_ARGS="--allow-root --no-browser"
+	$(BIN)/jupyter lab $(LAB_ARGS)
 
 clean-env: ## remove the virtual environment
 	rm -rf $(VENV)

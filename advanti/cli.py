@@ -117,23 +117,33 @@ def _train_grid(plans: list[tuple], args: argparse.Namespace) -> dict:
         if failures: failed[name] = "; ".join(failures)
     return failed
 
+# %% ../nbs/09_cli.ipynb #k017b
+def _quiet_experiment(log: str, *args) -> Path:
+    "run_experiment(*args) with this process's stdout and stderr (and so its kernel's) sent to the file `log`."
+    from advanti.experiments import run_experiment
+    Path(log).parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w") as handle:
+        sys.stdout.flush(); sys.stderr.flush(); os.dup2(handle.fileno(), 1); os.dup2(handle.fileno(), 2)
+        return run_experiment(*args)
+
 # %% ../nbs/09_cli.ipynb #k018
 def _notebooks(plans: list[tuple], args: argparse.Namespace, failed: dict, records_only: bool=False):
     "Run the notebooks of `plans` (not those in `failed`), several at once; record failures in `failed`."
     import concurrent.futures, multiprocessing
-    from advanti.experiments import run_experiment
+    from advanti.experiments import EXPERIMENTS
     todo = [(n, out, p) for n, out, p in plans if n not in failed]
+    log = lambda n, out: str(Path(out) / f"{Path(EXPERIMENTS[n]['notebook']).stem}.log")
     workers = max(1, min(len(todo), getattr(args, "jobs", None) or os.cpu_count() or 1))
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         started = time.time()
-        futures = {n: pool.submit(run_experiment, n, args.profile, args.results, args.kernel,
+        futures = {n: pool.submit(_quiet_experiment, log(n, out), n, args.profile, args.results, args.kernel,
                                   {k: v for k, v in p.items() if k != "out_dir"}, Path(out).name, records_only)
                    for n, out, p in todo}
-        for n, future in futures.items():
+        for (n, out, _), future in zip(todo, futures.values()):
             try: print(f"{n} -> {future.result()} ({time.time() - started:.0f} s)", flush=True)
             except Exception as error:
-                failed[n] = f"{type(error).__name__}: {str(error)[-500:]}"
-                print(f"{n} failed: see {Path(dict((m, o) for m, o, _ in plans)[n])}", file=sys.stderr, flush=True)
+                failed[n] = f"{type(error).__name__}: {str(error)[-500:]} (log: {log(n, out)})"
+                print(f"{n} failed: see {log(n, out)}", file=sys.stderr, flush=True)
 
 # %% ../nbs/09_cli.ipynb #k019
 def _plans(args: argparse.Namespace, overrides: dict|None=None, folder: str|None=None) -> list[tuple]:
@@ -188,7 +198,9 @@ def status(args: argparse.Namespace) -> int:
         s = experiment_status(n, profile, args.results)
         print(f"{n} [{profile['name']}] {s['done']} done, {s['running']} running, {s['failed']} failed, "
               f"{s['missing']} missing; notebook {s['notebook']} ({s['out_dir']})")
-        for log in s["logs"]: print(f"  failed: {log}")
+        for log in s["logs"]:
+            lines = [l for l in Path(log).read_text().splitlines() if l.strip()]
+            print(f"  failed: {lines[-1] if lines else '?'}\n    log: {log}")
         if s["notebook"] == "failed": print(f"  notebook failed: see {s['out_dir']}/*.failed.ipynb")
     return 0
 

@@ -57,7 +57,8 @@ def run_task(task: Task) -> dict:
     "Run one task (in a worker); what happened."
     if not torch.cuda.is_available(): torch.set_num_threads(1)
     started, cached = time.time(), task.finished() and not task.force
-    run_job(task.job, task.out_dir, task.force, task.need_weights)
+    quiet = Job(**{**asdict(task.job), "config": {**task.job.config, "progress": False}})  # the grid shows progress
+    run_job(quiet, task.out_dir, task.force, task.need_weights)
     return dict(id=task.id, trained=not cached, seconds=time.time() - started)
 
 # %% ../nbs/07a_grid.ipynb #g011
