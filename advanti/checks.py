@@ -10,8 +10,9 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['OPTION_RULES', 'PLAIN_GLOBALS', 'is_real', 'is_int', 'check_option', 'option', 'check_fields', 'usable_devices',
-           'check_device', 'optional_import', 'PlainUnpickler', 'load_plain_pickle', 'load_tensors', 'check_folder']
+__all__ = ['OPTION_RULES', 'PLAIN_GLOBALS', 'is_real', 'is_int', 'is_device_name', 'check_option', 'option', 'check_fields',
+           'usable_devices', 'check_device', 'optional_import', 'PlainUnpickler', 'load_plain_pickle', 'load_tensors',
+           'check_folder']
 
 # %% ../nbs/00_checks.ipynb #k005
 OPTION_RULES = {"number": ("a finite number >= 0", lambda v: is_real(v) and math.isfinite(v) and v >= 0),
@@ -22,13 +23,23 @@ OPTION_RULES = {"number": ("a finite number >= 0", lambda v: is_real(v) and math
                 "count": ("a positive int", lambda v: is_int(v) and v >= 1),
                 "size": ("an int >= 0", lambda v: is_int(v) and v >= 0),
                 "integer": ("an int", lambda v: is_int(v)),
-                "flag": ("True or False", lambda v: isinstance(v, bool))}
+                "flag": ("True or False", lambda v: isinstance(v, bool)),
+                "device": ("a device name torch knows, such as 'cpu' or 'cuda:0'", lambda v: is_device_name(v)),
+                "interval": ("a pair (low, high) of finite numbers with low < high",
+                             lambda v: isinstance(v, (tuple, list)) and len(v) == 2
+                             and all(is_real(e) and math.isfinite(e) for e in v) and v[0] < v[1])}
 
 # %% ../nbs/00_checks.ipynb #k006
 def is_real(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 # %% ../nbs/00_checks.ipynb #k006b
 def is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
+
+# %% ../nbs/00_checks.ipynb #k006c
+def is_device_name(v) -> bool:
+    "True when `v` is a str or torch.device that torch parses as a device (whether or not this machine has it)."
+    try: return isinstance(v, (str, torch.device)) and torch.device(v) is not None
+    except (RuntimeError, TypeError, ValueError): return False
 
 # %% ../nbs/00_checks.ipynb #k009
 def check_option(name: str, # the option's name, for the message
