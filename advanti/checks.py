@@ -129,8 +129,8 @@ def load_tensors(path: str|Path, # a file written by torch.save
     "torch.load(path, weights_only=True); a file holding more than tensors and plain data, or damaged, names itself."
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError) as e:
-        reason = next((l for l in str(e).splitlines() if "Unsupported global" in l), str(e).split("\n")[0])
-        raise pickle.UnpicklingError(f"{path} is not a plain tensor file ({reason.strip()}); "
+        reason = next((l for l in str(e).splitlines() if "GLOBAL" in l), str(e).split("\n")[0])  # the refused global
+        raise pickle.UnpicklingError(f"{path} is not a plain tensor file ({reason.strip().split('. ')[0]}); "
                                      "refused without running it") from None
 
 # %% ../nbs/00_checks.ipynb #k038
