@@ -256,7 +256,7 @@ class CAAT(AssignedCAAT):
     meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: batch size)
     features: str|list = "all" # the features the assignment network sees: "all" or a list of FEATURE_NAMES
     hidden: int = option(100, "count") # hidden units of the assignment network
-    meta_seed: int|None = None # seed of the assignment network's initialisation only (None: the run's seed)
+    meta_seed: int|None = option(None, "integer", optional=True) # seed of the assignment net's init (None: run's)
     zero_init: bool = option(False, "flag") # zero the output layer: every sample starts adversarial
     # ours: attack a direction only where its soft weight > t (BatchNorm then sees those rows only); None: all rows
     soft_attack_threshold: float|None = option(None, "number", optional=True)

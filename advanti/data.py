@@ -4,12 +4,13 @@
 
 # %% ../nbs/00_data.ipynb #c002
 from __future__ import annotations
-import math, os, pickle
+import math, os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
+from .checks import check_option, optional_import, load_plain_pickle
 
 # %% auto #0
 __all__ = ['DATA_ROOT', 'NOISE_KINDS', 'CIFAR', 'DATASETS', 'Split', 'DataBundle', 'stratified_take', 'NoisyLabels',
@@ -106,18 +107,19 @@ class NoisyLabels:
 def check_labels(y: torch.Tensor, # labels
                  num_classes: int, # number of classes C: every label must lie in [0, C)
                  size: int|None=None, # when given, `y` must have shape (size,)
+                 what: str="labels", # what `y` is, for the message
                 ):
     "Raise a ValueError unless every label lies in [0, num_classes) and, when `size` is given, `y` is (size,)."
     if size is not None and (y.dim() != 1 or y.shape[0] != size):
         raise ValueError(f"y has shape {tuple(y.shape)}, expected ({size},)")
     if y.numel() and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"labels must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
+        raise ValueError(f"{what} must lie in [0, {num_classes}), got min {int(y.min())} and max {int(y.max())}")
 
 # %% ../nbs/00_data.ipynb #c038
 def _check_noise_args(rate: float, kind: str, num_classes: int):
     "ValueError for an unknown `kind`, a `rate` outside [0, 1) or too few classes for `kind`."
     if kind not in NOISE_KINDS: raise ValueError(f"unknown noise kind {kind!r}; valid: {NOISE_KINDS}")
-    if not 0 <= rate < 1: raise ValueError(f"noise rate must be in [0, 1), got {rate!r}")
+    check_option("rate", rate, "fraction")
     if num_classes < (3 if kind == "flip2" else 2):
         raise ValueError(f"{kind!r} noise needs more than {num_classes} classes")
 
@@ -160,8 +162,7 @@ def long_tail_counts(n_max: int, # size of the head class
                      num_classes: int, # number of classes C
                     ) -> list[int]: # n_c for c = 0..C-1
     "Exponential profile n_c = floor(n_max * IF^(-c/(C-1)))."
-    if not (isinstance(imbalance_factor, (int, float)) and math.isfinite(imbalance_factor) and imbalance_factor >= 1):
-        raise ValueError(f"imbalance factor must be a finite number >= 1 (max/min), got {imbalance_factor!r}")
+    check_option("imbalance_factor", imbalance_factor, "factor")
     if not (isinstance(n_max, int) and n_max >= 1): raise ValueError(f"n_max must be a positive int, got {n_max!r}")
     if not (isinstance(num_classes, int) and num_classes >= 2):
         raise ValueError(f"a long tail needs num_classes >= 2, got {num_classes!r}")
@@ -174,7 +175,12 @@ def long_tail_indices(y: torch.Tensor, # labels (N,)
                       seed: int=0, # random seed
                      ) -> torch.Tensor: # sorted indices of the kept samples
     "Subsample `y` to a long-tailed profile with imbalance factor `imbalance_factor`."
-    counts = long_tail_counts(int(torch.bincount(y, minlength=num_classes).min()), imbalance_factor, num_classes)
+    n_min = int(torch.bincount(y, minlength=num_classes).min())
+    counts = long_tail_counts(n_min, imbalance_factor, num_classes)
+    if counts[-1] == 0:
+        raise ValueError(f"imbalance_factor={imbalance_factor!r} is not valid: it leaves classes "
+                         f"{[c for c, k in enumerate(counts) if k == 0]} with no training sample; the largest "
+                         f"imbalance factor that keeps one sample each is {n_min} (the smallest class's size)")
     g, kept = _generator(seed), []
     for c, k in enumerate(counts):
         idx = torch.nonzero(y == c).flatten()
@@ -182,13 +188,14 @@ def long_tail_indices(y: torch.Tensor, # labels (N,)
     return torch.sort(torch.cat(kept)).values
 
 # %% ../nbs/00_data.ipynb #c058
-def _check_bundle_args(test: tuple|float, val_fraction: float, noise: str|None, noise_rate: float):
-    "ValueError for an unknown noise kind, a rate without a kind, a bad `val_fraction` or a bad `test`."
-    if noise is not None and noise not in NOISE_KINDS:
-        raise ValueError(f"unknown noise kind {noise!r}; valid: {NOISE_KINDS}")
+def _check_bundle_args(num_classes: int, test: tuple|float, meta_per_class: int, val_fraction: float,
+                       imbalance_factor: float|None, noise: str|None, noise_rate: float, seed: int):
+    "ValueError naming the first bad option of `make_bundle` (see there), before any split is taken."
+    check_option("num_classes", num_classes, "count"); check_option("seed", seed, "integer")
+    check_option("noise", noise, NOISE_KINDS, optional=True); check_option("noise_rate", noise_rate, "fraction")
     if noise is None and noise_rate: raise ValueError(f"noise_rate={noise_rate!r} given without a noise kind")
-    if isinstance(val_fraction, bool) or not (isinstance(val_fraction, (int, float)) and 0 <= val_fraction < 1):
-        raise ValueError(f"val_fraction is a fraction of each class in [0, 1), got {val_fraction!r}")
+    check_option("val_fraction", val_fraction, "fraction"); check_option("meta_per_class", meta_per_class, "size")
+    check_option("imbalance_factor", imbalance_factor, "factor", optional=True)
     if not (isinstance(test, tuple) and len(test) == 2) and not (isinstance(test, float) and 0 < test < 1):
         raise ValueError(f"test must be a fraction in (0, 1) or a pair (x_test, y_test), got {test!r}")
 
@@ -204,6 +211,10 @@ def _split_pool(pool: Split, # the labelled pool
         test_idx, rest_idx = stratified_take(pool.y, test, seed)
         test_split, pool = pool.subset(test_idx), pool.subset(rest_idx)
     else: test_split = Split(*test)
+    smallest = int(torch.unique(pool.y, return_counts=True)[1].min()) if len(pool) else 0
+    if meta_per_class >= smallest:
+        raise ValueError(f"meta_per_class={meta_per_class!r} is not valid: meta_per_class must be <= {smallest - 1} "
+                         f"here (the smallest class has {smallest} samples after the test split; training needs one)")
     meta_idx, rest_idx = stratified_take(pool.y, meta_per_class, seed + 1)
     meta, pool = pool.subset(meta_idx), pool.subset(rest_idx)
     val_idx, train_idx = stratified_take(pool.y, float(val_fraction), seed + 2)
@@ -216,6 +227,12 @@ def _noisy_split(train: Split, # a clean split
     "`train` with its labels corrupted by `add_label_noise`, and the measured rate."
     noisy = add_label_noise(train.y, rate, kind, num_classes, seed)
     return Split(train.x, noisy.y, train.y, noisy.corrupted), noisy.rate
+
+# %% ../nbs/00_data.ipynb #c065c
+def _check_every_class(train: Split, num_classes: int, cause: str):
+    "ValueError naming the classes with no training sample, if any; `cause` says what may have emptied them."
+    empty = torch.nonzero(train.class_counts(num_classes) == 0).flatten().tolist()
+    if empty: raise ValueError(f"the training split has no sample of classes {empty} (after {cause}); each needs one")
 
 # %% ../nbs/00_data.ipynb #c066
 def make_bundle(name: str, # dataset name
@@ -233,12 +250,16 @@ def make_bundle(name: str, # dataset name
                 mean: tuple=(0.5,), std: tuple=(0.25,), # normalisation constants for the model
                 class_names: list|None=None, # readable class names
                ) -> DataBundle:
-    "Split a labelled pool into train/val/meta/test and corrupt the training split as asked."
-    _check_bundle_args(test, val_fraction, noise, noise_rate)
+    "Split a labelled pool into train/val/meta/test and corrupt the training split as asked; bad options fail first."
+    _check_bundle_args(num_classes, test, meta_per_class, val_fraction, imbalance_factor, noise, noise_rate, seed)
+    check_labels(y, num_classes, len(x), what="labels y")
+    if isinstance(test, tuple): check_labels(test[1], num_classes, len(test[0]), what="test labels")
     train, val, meta, test_split = _split_pool(Split(x, y), test, meta_per_class, val_fraction, seed)
+    _check_every_class(train, num_classes, f"meta_per_class={meta_per_class} and val_fraction={val_fraction}")
     if imbalance_factor is not None:
         train = train.subset(long_tail_indices(train.y, imbalance_factor, num_classes, seed + 3))
     train, rate = (train, 0.0) if noise is None else _noisy_split(train, noise_rate, noise, num_classes, seed + 4)
+    _check_every_class(train, num_classes, f"noise={noise!r} at noise_rate={noise_rate}")
     info = dict(seed=seed, imbalance_factor=imbalance_factor, noise=noise, noise_rate=noise_rate,
                 measured_noise_rate=rate,
                 sizes={k: len(s) for k, s in dict(train=train, val=val, meta=meta, test=test_split).items()},
@@ -251,8 +272,7 @@ def load_digits_bundle(seed: int=0, # seed of every split and corruption
                        **kwargs, # passed on to `make_bundle` (noise, noise_rate, imbalance_factor, meta_per_class, ...)
                       ) -> DataBundle:
     "scikit-learn's digits as a `DataBundle` of 1x8x8 images in [0, 1]."
-    from sklearn.datasets import load_digits
-    digits = load_digits()
+    digits = optional_import("sklearn.datasets").load_digits()
     x = torch.tensor(digits.images / 16.0, dtype=torch.float32).unsqueeze(1)
     y = torch.tensor(digits.target, dtype=torch.int64)
     return make_bundle("digits", x, y, 10, seed=seed, mean=(float(x.mean()),), std=(float(x.std()),), **kwargs)
@@ -262,20 +282,30 @@ CIFAR = {"cifar10": ("CIFAR10", "cifar-10-batches-py", (0.4914, 0.4822, 0.4465),
          "cifar100": ("CIFAR100", "cifar-100-python", (0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762))}
 
 # %% ../nbs/00_data.ipynb #c083
-def _cifar_class(name: str, # "cifar10" or "cifar100"
-                 check: bool, # verify md5 checksums; False only checks that the files exist
-                ) -> type:
-    "torchvision's dataset class for CIFAR `name`, with the checksum test optional."
-    import torchvision.datasets as tvd
-    base = getattr(tvd, CIFAR[name][0])
-    class Dataset(base):
-        def _check_integrity(self):
-            if check: return super()._check_integrity()
-            return all((Path(self.root) / self.base_folder / f).exists() for f, _ in self.train_list + self.test_list)
-        def _load_meta(self):
-            if not check: self.meta = dict(self.meta, md5=None)  # existence only
-            super()._load_meta()
-    return Dataset
+def _cifar_spec(name: str, # "cifar10" or "cifar100"
+                root: Path, # folder holding the extracted archive
+                download: bool, # download when missing (needs internet)
+                check: bool, # verify md5 checksums; False only checks that the files exist
+               ) -> type:
+    "torchvision's class describing CIFAR `name` (files, checksums, URL), once the files are in `root`."
+    tvd = optional_import("torchvision.datasets"); spec = getattr(tvd, CIFAR[name][0])
+    files = [*spec.train_list, *spec.test_list, (spec.meta["filename"], spec.meta["md5"])]
+    ok = lambda f, md5: tvd.utils.check_integrity(str(root / spec.base_folder / f), md5 if check else None)
+    there = lambda: all(ok(f, md5) for f, md5 in files)
+    if download and not there():
+        tvd.utils.download_and_extract_archive(spec.url, str(root), filename=spec.filename, md5=spec.tgz_md5)
+    if not there(): raise RuntimeError("Dataset not found or corrupted")
+    return spec
+
+# %% ../nbs/00_data.ipynb #c084b
+def _cifar_split(folder: Path, # the extracted archive
+                 files: list, # (file name, md5) of the split's batches, as torchvision lists them
+                ) -> tuple[torch.Tensor, torch.Tensor]: # images (N, 3, 32, 32) float32 in [0, 1], labels int64
+    "Read one split's batches as plain data, laid out as torchvision lays them out."
+    entries = [load_plain_pickle(folder / f) for f, _ in files]
+    data = np.vstack([e["data"] for e in entries]).reshape(-1, 3, 32, 32).transpose((0, 2, 3, 1))
+    labels = [label for e in entries for label in (e["labels"] if "labels" in e else e["fine_labels"])]
+    return torch.tensor(data, dtype=torch.float32).permute(0, 3, 1, 2).div(255.0), torch.tensor(labels)
 
 # %% ../nbs/00_data.ipynb #c086
 def load_cifar_arrays(name: str, # "cifar10" or "cifar100"
@@ -283,17 +313,16 @@ def load_cifar_arrays(name: str, # "cifar10" or "cifar100"
                       download: bool=False, # download when missing (needs internet)
                       check: bool=True, # verify torchvision's md5 checksums
                      ) -> tuple: # (x_train, y_train, x_test, y_test, class_names), images float32 in [0, 1]
-    "CIFAR-10/100 as tensors (N, 3, 32, 32) in [0, 1], through torchvision."
+    "CIFAR-10/100 as tensors (N, 3, 32, 32) in [0, 1], read as plain data from torchvision's archive."
     if name not in CIFAR: raise ValueError(f"unknown CIFAR dataset {name!r}; valid: {tuple(CIFAR)}")
-    Dataset, folder, root = _cifar_class(name, check), CIFAR[name][1], Path(root)
-    try: train, test = (Dataset(str(root), train=t, download=download) for t in (True, False))
+    folder, root = CIFAR[name][1], Path(root)
+    try: spec = _cifar_spec(name, root, download, check)
     except RuntimeError as e:
         raise FileNotFoundError(f"{name}: no valid archive in {root / folder} ({e}). Download it once with "
                                 f"load_cifar_arrays({name!r}, root={str(root)!r}, download=True), "
                                 f"or copy torchvision's extracted '{folder}' folder there.") from None
-    to_tensor = lambda d: torch.tensor(d.data, dtype=torch.float32).permute(0, 3, 1, 2).div(255.0)
-    return (to_tensor(train), torch.tensor(train.targets), to_tensor(test), torch.tensor(test.targets),
-            list(train.classes))
+    (x, y), (x_test, y_test) = (_cifar_split(root / folder, files) for files in (spec.train_list, spec.test_list))
+    return x, y, x_test, y_test, list(load_plain_pickle(root / folder / spec.meta["filename"])[spec.meta["key"]])
 
 # %% ../nbs/00_data.ipynb #c090
 def load_cifar_bundle(name: str="cifar10", # "cifar10" or "cifar100"

@@ -148,6 +148,8 @@ def start_from(self: ClassLossTracker,
 # %% ../nbs/05c_features.ipynb #f052
 def feature_columns(features) -> list[int]:
     "Column indices of the named features (\"all\" for the six)."
+    if not isinstance(features, (str, list, tuple)):
+        raise ValueError(f"features={features!r} is not valid: features must be 'all', or names of {FEATURE_NAMES}")
     names = FEATURE_NAMES if features == "all" else ((features,) if isinstance(features, str) else tuple(features))
     bad = [f for f in names if f not in FEATURE_NAMES]
     if bad or not names: raise ValueError(f"unknown feature(s) {bad or names!r}; choose from {FEATURE_NAMES} or 'all'")

@@ -252,12 +252,12 @@ class FRL(ClassWeightedTRADES):
     (see `FRLMultipliers`)."""
     reweight_boundary: ClassVar[bool] = True # w1 from lambda1 (else uniform)
     remargin: ClassVar[bool] = False # bound factors from lambda2 (else 1)
-    tau0: float = 0.07 # tolerance of the natural constraint
-    tau1: float = 0.07 # tolerance of the boundary constraint
-    rho1: float = 0.05 # step of lambda0 (lambda1: 2 rho1)
-    rho2: float = 0.2 # step of lambda2
-    limit: float = 0.5 # cap on sum(lambda0) and sum(lambda1)
-    halve_every: int = 40 # halve rho1 every this many epochs
+    tau0: float = option(0.07, "real") # tolerance of the natural constraint
+    tau1: float = option(0.07, "real") # tolerance of the boundary constraint
+    rho1: float = option(0.05, "positive") # step of lambda0 (lambda1: 2 rho1)
+    rho2: float = option(0.2, "positive") # step of lambda2
+    limit: float = option(0.5, "positive") # cap on sum(lambda0) and sum(lambda1)
+    halve_every: int = option(40, "count") # halve rho1 every this many epochs
 
     def __post_init__(self):
         super().__post_init__()

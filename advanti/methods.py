@@ -5,7 +5,7 @@
 # %% ../nbs/05_methods.ipynb #c002
 from __future__ import annotations
 import importlib, math
-from dataclasses import dataclass, field, fields, MISSING
+from dataclasses import dataclass, fields, MISSING
 from types import SimpleNamespace
 from typing import ClassVar
 from fastcore.basics import patch
@@ -14,41 +14,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .perturb import perturb, objective_values, attack_settings
 from .data import Split
+from .checks import OPTION_RULES, check_option, option, check_fields, is_real
 
 # %% auto #0
-__all__ = ['OPTION_RULES', 'METHODS', 'EXTENSION_MODULES', 'check_option', 'option', 'Method', 'register', 'available_methods',
-           'method_class', 'make_method', 'option_defaults', 'AttackSteps', 'AttackOptions', 'toy_classifier',
-           'toy_run', 'ERM', 'PGDAT', 'TRADES', 'ClasswiseAT']
-
-# %% ../nbs/05_methods.ipynb #c005
-OPTION_RULES = {"number": ("a finite number >= 0", lambda v: _is_real(v) and math.isfinite(v) and v >= 0),
-                "positive": ("a finite number > 0", lambda v: _is_real(v) and math.isfinite(v) and v > 0),
-                "count": ("a positive int", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1),
-                "flag": ("True or False", lambda v: isinstance(v, bool))}
-
-# %% ../nbs/05_methods.ipynb #c006
-def _is_real(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-# %% ../nbs/05_methods.ipynb #c009
-def check_option(name: str, # the option's name, for the message
-                 value, # its value
-                 rule: str|tuple, # a tuple of valid values, or a key of OPTION_RULES
-                 optional: bool=False, # None is valid too
-                ):
-    "Raise a ValueError naming `name`, `value` and what is allowed, unless `value` obeys `rule`."
-    if optional and value is None: return
-    if isinstance(rule, tuple): ok, allowed = value in rule, f"one of {rule}"
-    else: allowed, test = OPTION_RULES[rule]; ok = test(value)
-    if not ok:
-        raise ValueError(f"{name}={value!r} is not valid: {name} must be {allowed}{' or None' if optional else ''}")
-
-# %% ../nbs/05_methods.ipynb #c013
-def option(default=MISSING, # the default (none: a required option)
-           rule: str|tuple|None=None, # what is allowed, see `check_option` (None: anything)
-           optional: bool=False, # None is valid too
-          ):
-    "A method option: a dataclass field that `Method.__post_init__` checks against `rule`."
-    return field(default=default, metadata=dict(rule=rule, optional=optional))
+__all__ = ['METHODS', 'EXTENSION_MODULES', 'Method', 'register', 'available_methods', 'method_class', 'make_method',
+           'option_defaults', 'AttackSteps', 'AttackOptions', 'toy_classifier', 'toy_run', 'ERM', 'PGDAT', 'TRADES',
+           'ClasswiseAT']
 
 # %% ../nbs/05_methods.ipynb #c016
 @dataclass(kw_only=True, eq=False)
@@ -56,8 +27,7 @@ class Method:
     "Base class: the loss of a batch, plus optional hooks the trainer calls; the options are the dataclass fields."
     name: ClassVar[str] = "" # registry name, set by `register`
     def __post_init__(self):
-        for f in fields(self):
-            if f.metadata.get("rule") is not None: check_option(f.name, getattr(self, f.name), **f.metadata)
+        check_fields(self)
     def prepare(self, run) -> dict|None:
         "Called once before the first epoch; may return diagnostics of the start (epoch 0)."
     def start_epoch(self, run, epoch: int): "Called at the start of every epoch."
@@ -211,7 +181,13 @@ class ClasswiseAT(AttackSteps):
     class_eps: list = option() # signed bound per class (>0 adversarial, <0 anti-adversarial, 0 clean)
     random_start: str|None = option("uniform", ("uniform", "normal", None)) # start of the attack
 
-    def __post_init__(self): super().__post_init__(); self.class_eps = list(self.class_eps)
+    def __post_init__(self):
+        super().__post_init__()
+        eps = self.class_eps.tolist() if isinstance(self.class_eps, torch.Tensor) else self.class_eps
+        if not (isinstance(eps, (list, tuple)) and eps and all(is_real(e) and math.isfinite(e) for e in eps)):
+            raise ValueError(f"class_eps={self.class_eps!r} is not valid: class_eps must be a non-empty list of "
+                             "finite numbers (one signed bound per class)")
+        self.class_eps = list(eps)
     def prepare(self, run):
         if len(self.class_eps) != run.bundle.num_classes:
             raise ValueError(f"class_eps has {len(self.class_eps)} values for {run.bundle.num_classes} classes")

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
+from .checks import optional_import
 from .data import check_labels
 from .perturb import perturb, AttackSettings
 
@@ -132,9 +133,7 @@ def _autoattack_class(version: str, # "standard", "plus", "rand" or "custom"
                       num_classes: int, # classes C
                      ):
     "The reference `AutoAttack` class (the `eval` extra), once `version` is known to suit `num_classes`."
-    try: from pyautoattack import AutoAttack
-    except ImportError:
-        raise ImportError("AutoAttack needs the `eval` extra: pip install 'advanti[eval]' (pyautoattack)") from None
+    AutoAttack = optional_import("pyautoattack", "eval").AutoAttack
     if version == "standard" and num_classes < 10:  # standard targets 9 classes (APGD-T, FAB-T)
         raise ValueError(f"AutoAttack's standard version needs >= 10 classes, got {num_classes}; use version='custom'")
     return AutoAttack

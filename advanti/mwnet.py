@@ -50,7 +50,7 @@ class MWNet(Method):
     meta_weight_decay: float = option(1e-4, "number") # its weight decay (the original's)
     first_order: bool = option(False, "flag") # finite-difference approximation of the mixed derivative
     meta_batch_size: int|None = option(None, "count", optional=True) # meta samples per meta step (None: batch size)
-    meta_seed: int|None = None # seed of the network's initialisation (None: the run's seed)
+    meta_seed: int|None = option(None, "integer", optional=True) # seed of the network's init (None: the run's)
 
     def __post_init__(self):
         super().__post_init__()

@@ -11,6 +11,7 @@ from typing import Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from .checks import check_option, check_fields, option
 
 # %% auto #0
 __all__ = ['OBJECTIVES', 'NORMS', 'RANDOM_STARTS', 'ATTACK_SETTINGS', 'objective_values', 'signed_bounds', 'project',
@@ -35,15 +36,18 @@ def objective_values(name: str, # "ce" or "trades_kl"
 def signed_bounds(eps: float|torch.Tensor, # scalar or per-sample signed bound
                   batch_size: int, # number of samples B
                   device=None, # device of the result
+                  name: str="eps", # the argument's name, for the messages
                  ) -> torch.Tensor: # float tensor (B,)
     "Broadcast `eps` to one finite signed bound per sample."
-    eps = torch.as_tensor(eps, dtype=torch.float32, device=device).detach()
+    try: eps = torch.as_tensor(eps, dtype=torch.float32, device=device).detach()
+    except (TypeError, ValueError, RuntimeError):
+        raise ValueError(f"{name}={eps!r} is not valid: {name} must be a finite number or one per sample") from None
     if eps.dim() == 0: eps = eps.expand(batch_size)
     eps = eps.reshape(-1).to(device)
     if eps.numel() != batch_size:
-        raise ValueError(f"eps has {eps.numel()} values for a batch of {batch_size}")
+        raise ValueError(f"{name} has {eps.numel()} values for a batch of {batch_size}")
     if not torch.isfinite(eps).all():
-        raise ValueError(f"eps must be finite, got {eps[~torch.isfinite(eps)][:5].tolist()}")
+        raise ValueError(f"{name} must be finite, got {eps[~torch.isfinite(eps)][:5].tolist()}")
     return eps.clone()
 
 # %% ../nbs/02_perturb.ipynb #b000
@@ -131,6 +135,7 @@ def _check_perturb_args(x: torch.Tensor, # clean inputs, (B, ...)
                         steps: int, # gradient steps
                         random_start: str|None, # one of RANDOM_STARTS
                         objective: str|tuple[str, str], # one name, or (for adversaries, for anti-adversaries)
+                        clip: tuple[float, float]|None, # valid input range, or None
                        ) -> tuple[str, str]: # (adversarial objective, anti-adversarial objective)
     "Fail early on a bad argument of `perturb`; return the objective pair."
     _check_choice("norm", norm, NORMS); _check_choice("random_start", random_start, RANDOM_STARTS)
@@ -138,6 +143,8 @@ def _check_perturb_args(x: torch.Tensor, # clean inputs, (B, ...)
     if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     if x.shape[0] != y.shape[0]: raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
+    if not x.is_floating_point(): raise ValueError(f"x must be a floating-point tensor, got dtype {x.dtype}")
+    check_option("clip", clip, "interval", optional=True)
     return objectives
 
 # %% ../nbs/02_perturb.ipynb #t001
@@ -147,7 +154,7 @@ def _step_sizes(step_size: float|torch.Tensor|None, # per step; None means 2.5*|
                ) -> torch.Tensor: # non-negative step per sample, (B,)
     "Step size per sample: the given one, or 2.5 |eps_i| / steps."
     if step_size is None: return 2.5 * radius / steps
-    alpha = signed_bounds(step_size, radius.shape[0], radius.device).to(radius.dtype)
+    alpha = signed_bounds(step_size, radius.shape[0], radius.device, "step_size").to(radius.dtype)
     if (alpha < 0).any(): raise ValueError(f"step_size must be >= 0, got {step_size!r}")
     return alpha
 
@@ -229,7 +236,7 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
             clean_probs: torch.Tensor|None=None, # softmax of the clean logits of `x` in the attack's mode (reused)
            ) -> torch.Tensor: # perturbed inputs, detached, same shape as `x`
     "Per-sample signed perturbation: maximise the objective where eps>0, minimise it where eps<0."
-    objectives = _check_perturb_args(x, y, norm, steps, random_start, objective)
+    objectives = _check_perturb_args(x, y, norm, steps, random_start, objective, clip)
     eps = signed_bounds(eps, x.shape[0], x.device).to(x.dtype)
     direction, radius = torch.sign(eps), eps.abs()
     alpha = _step_sizes(step_size, radius, steps)
@@ -247,14 +254,17 @@ def perturb(model: nn.Module, # classifier mapping inputs in pixel space to logi
 # %% ../nbs/02_perturb.ipynb #c032
 @dataclass(frozen=True)
 class AttackSettings:
-    "Training and evaluation attack constants of one dataset (pixel space)."
-    train_eps: float # l-inf bound of training perturbations
-    train_step_size: float # step of the training attack
-    train_steps: int # steps of the training attack
-    eval_eps: float # l-inf bound of the evaluation attack (PGD)
-    eval_step_size: float # step of the evaluation attack
-    eval_steps: int # steps of the evaluation attack (with a uniform random start)
-    clip: tuple|None = (0.0, 1.0) # valid input range; None for unbounded inputs (Gaussian features)
+    "Training and evaluation attack constants of one dataset (pixel space), checked when built."
+    train_eps: float = option(rule="number") # l-inf bound of training perturbations (a magnitude: methods set signs)
+    train_step_size: float = option(rule="number") # step of the training attack
+    train_steps: int = option(rule="count") # steps of the training attack
+    eval_eps: float = option(rule="number") # l-inf bound of the evaluation attack (PGD)
+    eval_step_size: float = option(rule="number") # step of the evaluation attack
+    eval_steps: int = option(rule="count") # steps of the evaluation attack (with a uniform random start)
+    clip: tuple|None = option((0.0, 1.0), "interval", optional=True) # valid input range; None: unbounded (Gaussian)
+    def __post_init__(self):
+        check_fields(self)
+        if self.clip is not None: object.__setattr__(self, "clip", tuple(self.clip))  # hashable, as a key
     def as_dict(self) -> dict: return asdict(self)
 
 # %% ../nbs/02_perturb.ipynb #k002

@@ -8,6 +8,7 @@ import json, os, tempfile
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
+from .checks import check_option, check_folder, optional_import
 
 # %% auto #0
 __all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'README_MARKERS', 'atomic_write', 'safe_name', 'save_json', 'load_json',
@@ -20,8 +21,8 @@ __all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'README_MARKERS', 'atomic_write
 def atomic_write(path: str|Path, # destination
                  data: str|bytes, # content
                 ) -> Path:
-    "Write `data` to `path` through a temporary file and an atomic rename."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    "Write `data` to `path` through a temporary file and an atomic rename (a file in the way fails first)."
+    path = Path(path); check_folder(path.parent, "path").mkdir(parents=True, exist_ok=True)  # no file in the way
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w") as f: f.write(data)
@@ -68,8 +69,8 @@ def records_frame(records: list[dict], # result records from `advanti.train.trai
                   split: str="test", # "test" or "val"
                  ):
     "One row per record: label, seed, epoch and the six error columns (percent)."
-    import pandas as pd
-    if which not in ("best", "last"): raise ValueError(f"which={which!r}; valid: ('best', 'last')")
+    pd = optional_import("pandas")
+    check_option("which", which, ("best", "last")); check_option("split", split, ("test", "val"))
     rows = []
     for r in records:
         m = r["metrics"][which]
@@ -101,7 +102,7 @@ def format_table(summary, # output of `summary_table`
                  spread: bool=False, # add the range "[min, max]" over the runs of each row
                 ):
     "The six columns as 'mean ± std' strings (just the mean with one run), with the paper's headers."
-    import pandas as pd
+    pd = optional_import("pandas")
     out = pd.DataFrame({"Method": summary["label"]})
     for c in COLUMNS: out[HEADERS[c]] = [_mean_std(r, c, digits, spread) for _, r in summary.iterrows()]
     if spread: out["Runs"] = summary["seeds"].tolist()
@@ -131,8 +132,7 @@ def paired_differences(records: list[dict], # result records
                        level: float=0.95, # confidence level of the t-interval
                       ):
     "Per control and column: method minus control per data seed, the mean and its t-interval over the data seeds."
-    import pandas as pd
-    from scipy import stats
+    pd, stats = optional_import("pandas"), optional_import("scipy.stats")
     frame = records_frame(records, which).groupby(["label", "seed"])[list(columns)].mean()
     rows = []
     for control in controls:
@@ -174,7 +174,8 @@ def per_class_frame(records: list[dict], # result records
                     class_names: list|None=None, # names of the classes (default: their indices)
                    ):
     "Tidy frame: label, seed, class, error kind (natural/robust) and error (percent)."
-    import pandas as pd
+    pd = optional_import("pandas")
+    check_option("which", which, ("best", "last")); check_option("split", split, ("test", "val"))
     rows = []
     for r in records:
         m = r["metrics"][which][split]
@@ -191,7 +192,7 @@ def plot_per_class(frame, # output of `per_class_frame`
                    title: str="", # figure title
                   ):
     "Seaborn line plot of per-class error, one panel per error kind, one line per method (mean over seeds)."
-    import seaborn as sns
+    sns = optional_import("seaborn")
     sns.set_theme(style="whitegrid")
     grid = sns.relplot(data=frame[frame["kind"].isin(kinds)], x="cls", y="error", hue="label", col="kind",
                        kind="line", marker="o", errorbar="sd", height=3.2, aspect=1.3, col_order=list(kinds))
@@ -212,7 +213,7 @@ def _flatten(d: dict, prefix: str="") -> dict:
 # %% ../nbs/08_report.ipynb #c066
 def history_frame(records: list[dict]): # result records
     "Tidy per-epoch frame: label, seed, epoch, train_loss, val_* summary columns and scalar diagnostics."
-    import pandas as pd
+    pd = optional_import("pandas")
     rows = []
     for r in records:
         for h in r["history"]:
@@ -231,7 +232,7 @@ def plot_history(frame, # output of `history_frame`
                  per_row: int=4, # panels per row
                 ):
     "Seaborn line plots of per-epoch columns, one panel per column, one line per method (mean over seeds)."
-    import seaborn as sns, matplotlib.pyplot as plt
+    sns, plt = optional_import("seaborn"), optional_import("matplotlib.pyplot")
     columns = [c for c in columns if c in frame.columns and frame[c].notna().any()]
     if not columns: raise ValueError("none of the requested columns has values")
     sns.set_theme(style="whitegrid")
@@ -257,7 +258,7 @@ def plot_per_epoch(frame, # output of `history_frame`
                    title: str="", # figure title
                   ):
     "Seaborn line plot of `column` per epoch, one panel per label, one line per `hue` (e.g. meta seed)."
-    import seaborn as sns
+    sns = optional_import("seaborn")
     sns.set_theme(style="whitegrid")
     data = frame[frame[column].notna()].astype({hue: str})
     grid = sns.relplot(data=data, x="epoch", y=column, hue=hue, col="label", col_wrap=min(3, data["label"].nunique()),
@@ -288,7 +289,7 @@ def epoch_spread(frame, # output of `history_frame`
 # %% ../nbs/08_report.ipynb #c083
 def _attack_rows(records: list[dict], autoattack_results: list[dict]):
     "One row per AutoAttack result: label, seed, PGD and AutoAttack robust errors (avg and worst class), attack."
-    import pandas as pd
+    pd = optional_import("pandas")
     pgd = {(r["label"], r["config"]["seed"]): r["metrics"]["best"]["test"]["summary"] for r in records}
     rows = []
     for a in autoattack_results:
@@ -361,7 +362,7 @@ class Report:
     def __init__(self, folder: str|Path|None, # the report folder (None: a report that writes nothing)
                  title: str, # the heading of summary.md
                 ):
-        self.folder, self.parts = None if folder is None else Path(folder), [f"### {title}\n"]
+        self.folder, self.parts = None if folder is None else check_folder(folder), [f"### {title}\n"]
 
     def _add(self, *parts: str):
         self.parts += list(parts)

@@ -12,7 +12,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .perturb import AttackSettings, attack_settings
 from .metrics import evaluate
-from .methods import Method, make_method, check_option
+from .methods import Method, make_method
+from .checks import option, check_fields, check_device, is_real, load_tensors, optional_import
 from .models import LegacyInput
 from .accel import AMP_DTYPES, amp_region, step_model, to_device, deterministic_algorithms
 from .machine import provenance
@@ -29,45 +30,40 @@ def default_device() -> str:
 _SELECT_COLUMNS = ("avg_nat", "worst_nat", "avg_bdy", "worst_bdy", "avg_rob", "worst_rob")
 
 def _check_config(config) -> None:
-    "Raise a ValueError naming the first bad setting of a `TrainConfig`."
-    for name in ("epochs", "batch_size", "eval_every"):
-        v = getattr(config, name)
-        if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
-    if config.lr <= 0: raise ValueError(f"lr must be positive, got {config.lr!r}")
-    if not all(0 < m <= 1 for m in config.milestones):
-        raise ValueError(f"milestones are fractions in (0, 1], got {config.milestones!r}")
-    if config.select_by not in _SELECT_COLUMNS:
-        raise ValueError(f"select_by={config.select_by!r}; valid: {_SELECT_COLUMNS}")
-    check_option("amp", config.amp, tuple(AMP_DTYPES), optional=True)  # the GPU options (`advanti.accel`)
-    for name in ("channels_last", "compile", "pin_memory", "deterministic"):
-        check_option(name, getattr(config, name), "flag")
+    "Raise a ValueError naming the first bad setting of a `TrainConfig` (the rules of its fields, the milestones)."
+    check_fields(config)
+    ms = config.milestones
+    if not (isinstance(ms, (tuple, list)) and all(is_real(m) and 0 < m <= 1 for m in ms)):
+        raise ValueError(f"milestones={ms!r} is not valid: milestones must be a tuple of fractions in (0, 1]")
+    if not (config.attack is None or isinstance(config.attack, (dict, AttackSettings))):
+        raise ValueError(f"attack={config.attack!r} is not valid: attack must be AttackSettings, a dict or None")
 
 # %% ../nbs/06_train.ipynb #c012
 @dataclass
 class TrainConfig:
     "Optimiser, schedule, evaluation and bookkeeping settings of one training run."
-    epochs: int = 10 # training epochs
-    batch_size: int = 128 # batch size
-    lr: float = 0.1 # SGD learning rate
-    momentum: float = 0.9 # SGD momentum
-    weight_decay: float = 5e-4 # SGD weight decay
+    epochs: int = option(10, "count") # training epochs
+    batch_size: int = option(128, "count") # batch size
+    lr: float = option(0.1, "positive") # SGD learning rate
+    momentum: float = option(0.9, "number") # SGD momentum
+    weight_decay: float = option(5e-4, "number") # SGD weight decay
     milestones: tuple = (0.5, 0.75) # fractions of `epochs` after which lr is multiplied by `gamma`
-    gamma: float = 0.1 # learning-rate decay factor
-    seed: int = 0 # seed of initialisation, batch order and attacks
-    device: str|None = None # "cpu", "cuda", ...; None picks CUDA when available
-    augment: bool = False # random crop (padding 4) and horizontal flip, for 32x32 images
-    eval_every: int = 1 # validate every this many epochs (and after the last)
-    eval_samples: int|None = None # validate on at most this many samples per epoch
-    select_by: str = "avg_rob" # validation column that picks the best epoch (lower is better)
+    gamma: float = option(0.1, "positive") # learning-rate decay factor
+    seed: int = option(0, "integer") # seed of initialisation, batch order and attacks
+    device: str|None = option(None, "device", optional=True) # "cpu", "cuda", ...; None: CUDA when there
+    augment: bool = option(False, "flag") # random crop (padding 4) and horizontal flip, for 32x32 images
+    eval_every: int = option(1, "count") # validate every this many epochs (and after the last)
+    eval_samples: int|None = option(None, "count", optional=True) # validate on at most this many per epoch
+    select_by: str = option("avg_rob", _SELECT_COLUMNS) # validation column picking the best epoch (lower: better)
     attack: AttackSettings|None = None # attack constants; None: the dataset's (`attack_settings`)
-    progress: bool = True # show a tqdm progress bar
-    threads: int|None = None # torch CPU threads; None leaves torch's setting
-    legacy_normalisation: bool = False # the authors' convention: attack normalised inputs, bound in normalised units
-    amp: str|None = None # autocast dtype of the ordinary steps' forward passes: "bf16", or None (float32)
-    channels_last: bool = False # model and training batches in the channels_last memory format (4-D images only)
-    compile: bool = False # torch.compile the model for the ordinary steps (meta steps use `run.eager_model`)
-    pin_memory: bool = False # copy the training set to a CUDA device from pinned memory (nothing on the CPU)
-    deterministic: bool = False # torch.use_deterministic_algorithms during the run (bit-reproducible GPU runs)
+    progress: bool = option(True, "flag") # show a tqdm progress bar
+    threads: int|None = option(None, "count", optional=True) # torch CPU threads; None leaves torch's setting
+    legacy_normalisation: bool = option(False, "flag") # the authors': attack normalised inputs, bound in those units
+    amp: str|None = option(None, tuple(AMP_DTYPES), optional=True) # autocast dtype of ordinary steps: "bf16" or None
+    channels_last: bool = option(False, "flag") # model and training batches in channels_last (4-D images only)
+    compile: bool = option(False, "flag") # torch.compile the model for ordinary steps (meta: `run.eager_model`)
+    pin_memory: bool = option(False, "flag") # copy the training set to CUDA from pinned memory (CPU: nothing)
+    deterministic: bool = option(False, "flag") # torch.use_deterministic_algorithms (bit-reproducible GPU runs)
     def __post_init__(self):
         _check_config(self)
         if isinstance(self.attack, dict): self.attack = AttackSettings(**self.attack)
@@ -210,8 +206,7 @@ class _SilentBar:
 def _progress_bar(t: _Training, label: str|None):
     "A bar over every iteration of the run (starting where a resumed run stands)."
     config = t.run.config
-    if config.progress: from tqdm.auto import tqdm  # tqdm is an optional dependency (the `experiments` extra)
-    else: tqdm = _SilentBar
+    tqdm = optional_import("tqdm.auto").tqdm if config.progress else _SilentBar  # tqdm: the `experiments` extra
     total = config.epochs * -(-len(t.run.bundle.train.y) // config.batch_size)
     return tqdm(total=total, initial=t.run.iteration, disable=not config.progress,
                 desc=f"{label or t.run.method.name}", leave=False)
@@ -303,7 +298,7 @@ def _save_resume(path: str|Path, state: dict):
 def _load_resume(path: str|Path|None, config: TrainConfig) -> dict|None:
     "The saved state at `path` (None when there is none); refuses one written under other settings."
     if path is None or not Path(path).exists(): return None
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    state = load_tensors(path)  # tensors and plain data only: a file carrying code is refused, naming it
     neutral = ("progress", "device", "threads", "pin_memory")  # settings that do not change the numbers
     mine = {k: v for k, v in config.to_dict().items() if k not in neutral}
     theirs = {k: v for k, v in state["config"].items() if k not in neutral}
@@ -371,6 +366,7 @@ def train(model: nn.Module, # the network (normalising inside), in pixel space
          ) -> dict: # the record: configuration, history, best and last metrics, provenance
     "Train `model` on `bundle` with `method`; return a JSON-ready record."
     config = config or TrainConfig()
+    check_device("device", config.device)  # this machine has it: before any work
     with deterministic_algorithms(config.deterministic, torch.device(config.device or default_device())):
         t = _setup_run(model, bundle, _as_method(method, method_options), config, init_state)
         run = t.run
