@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib, math, os, pickle
 from dataclasses import field, fields, MISSING
 from pathlib import Path
-import torch
 
 # %% auto #0
 __all__ = ['OPTION_RULES', 'PLAIN_GLOBALS', 'is_real', 'is_int', 'is_device_name', 'check_option', 'option', 'check_fields',
@@ -38,6 +37,7 @@ def is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
 # %% ../nbs/00_checks.ipynb #k006c
 def is_device_name(v) -> bool:
     "True when `v` is a str or torch.device that torch parses as a device (whether or not this machine has it)."
+    import torch  # imported when first needed: the command line checks folders without loading torch
     try: return isinstance(v, (str, torch.device)) and torch.device(v) is not None
     except (RuntimeError, TypeError, ValueError): return False
 
@@ -72,6 +72,7 @@ def check_fields(obj): # a dataclass instance whose fields may be declared with 
 def usable_devices() -> list[str]:
     "The devices this machine can run on: 'cpu', 'cuda' and 'cuda:i' when CUDA is available, 'mps' when it is."
     out = ["cpu"]
+    import torch
     if torch.cuda.is_available(): out += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
     if torch.backends.mps.is_available(): out.append("mps")
     return out
@@ -127,6 +128,7 @@ def load_tensors(path: str|Path, # a file written by torch.save
                  map_location="cpu", # where the tensors land
                 ):
     "torch.load(path, weights_only=True); a file holding more than tensors and plain data, or damaged, names itself."
+    import torch
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError) as e:
         reason = next((l for l in str(e).splitlines() if "GLOBAL" in l), str(e).split("\n")[0])  # the refused global

@@ -106,7 +106,7 @@ def _train_grid(plans: list[tuple], args: argparse.Namespace) -> dict:
     from advanti.grid import run_grid
     entries = {name: declared_jobs(name, params) for name, _, params in plans}
     every = [e for pairs in entries.values() for e in pairs]
-    force = True if args.force == [] else set(args.force or ())
+    force = _force_keys(args.force, entries)
     result = run_grid(every, _executor(args), force=force, pin=not args.no_pin)
     print(f"grid: {len(result.trained)} trained, {len(result.cached)} already done, {len(result.failed)} failed "
           f"({result.seconds:.0f} s)", flush=True)
@@ -125,6 +125,23 @@ def _quiet_experiment(log: str, *args) -> Path:
     with open(log, "w") as handle:
         sys.stdout.flush(); sys.stderr.flush(); os.dup2(handle.fileno(), 1); os.dup2(handle.fileno(), 2)
         return run_experiment(*args)
+
+# %% ../nbs/09_cli.ipynb #k017d
+def _force_keys(names: list[str]|None, # --force's values (None: not given; []: everything)
+                entries: dict, # {experiment: [(job, folder)]}
+               ) -> bool|set[str]: # what run_grid's `force` takes
+    "The jobs `--force` names, as run_grid's `force`."
+    if names is None or names == []: return names == []
+    jobs = [j for pairs in entries.values() for j, _ in pairs]
+    keys = set()
+    for name in names:
+        found = ({j.key() for j, _ in entries[name]} if name in entries else
+                 {j.key() for j in jobs if name in (j.label, j.key())})
+        if not found:
+            raise ValueError(f"--force {name!r} names no selected experiment, job label or key; labels: "
+                             f"{sorted({j.label for j in jobs})[:12]}")
+        keys |= found
+    return keys
 
 # %% ../nbs/09_cli.ipynb #k018
 def _notebooks(plans: list[tuple], args: argparse.Namespace, failed: dict, records_only: bool=False):
@@ -223,10 +240,11 @@ def evaluate_weights(args: argparse.Namespace) -> int:
     from advanti.models import make_model
     from advanti.metrics import evaluate, autoattack_errors
     from advanti.perturb import attack_settings
+    from advanti.checks import load_tensors
     if not Path(args.weights).is_file(): raise ValueError(f"weights={args.weights!r} is not a file")
     bundle = load_bundle(args.dataset, seed=args.seed)
     model = make_model(args.model, bundle, **({} if args.width is None else dict(width=args.width)))
-    model.load_state_dict(torch.load(args.weights, map_location="cpu", weights_only=True))
+    model.load_state_dict(load_tensors(args.weights))  # tensors only: a pickle payload is refused, never run
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     model.to(device).eval()
     attack, n = attack_settings(args.dataset), args.samples or len(bundle.test)
@@ -300,6 +318,10 @@ def main(argv: list[str]|None=None) -> int:
     "The `advanti` command line."
     parser = _parser()
     args = parser.parse_args(argv)
+    if hasattr(args, "results"):
+        from advanti.checks import check_folder
+        try: check_folder(args.results, "results")
+        except OSError as error: parser.error(str(error))
     if args.command == "readme":
         from advanti.report import update_readme
         print(f"{args.readme}: {'updated' if update_readme(args.readme, args.reports) else 'already current'}")

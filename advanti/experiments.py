@@ -56,7 +56,8 @@ def profile_names() -> list[str]:
 # %% ../nbs/07b_experiments.ipynb #x013
 def _read_profile(name: str) -> dict:
     "The raw profile file `name` (a shipped profile's name, or a path to a .yaml file)."
-    import yaml
+    from advanti.checks import optional_import
+    yaml = optional_import("yaml", "core")
     path = Path(name) if name.endswith((".yaml", ".yml")) else profiles_folder() / f"{name}.yaml"
     if not path.is_file():
         raise ValueError(f"profile={name!r} is not valid: profile must be one of {profile_names()} or a path to a "
@@ -148,7 +149,8 @@ def run_experiment(name: str, # a key of EXPERIMENTS
                   ) -> Path: # the experiment's output folder
     "Execute experiment `name` with papermill under `profile`; return its output folder."
     out_dir, params = experiment_parameters(name, profile, results, overrides, folder)
-    import papermill as pm
+    from advanti.checks import optional_import
+    pm = optional_import("papermill")
     notebook = EXPERIMENTS[name]["notebook"]
     out_dir.mkdir(parents=True, exist_ok=True)
     running, failed = out_dir / f".{name}.{os.getpid()}.running.ipynb", out_dir / f"{Path(notebook).stem}.failed.ipynb"

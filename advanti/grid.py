@@ -99,8 +99,8 @@ class Submitit:
                  cpus: int=1, # CPU cores per job
                  parallel: int|None=None, # at most this many array tasks at once (Slurm)
                  mem_gb: int|None=None): # memory per job
-        import submitit
-        self.executor = submitit.AutoExecutor(folder=str(folder), cluster=cluster)
+        from advanti.checks import optional_import
+        self.executor = optional_import("submitit").AutoExecutor(folder=str(folder), cluster=cluster)
         self.executor.update_parameters(timeout_min=time_min, gpus_per_node=gpus, cpus_per_task=cpus, mem_gb=mem_gb,
                                         slurm_partition=partition, slurm_array_parallelism=parallel,
                                         slurm_setup=[f"export {k}={v}" for k, v in PINNED_ENV.items()])

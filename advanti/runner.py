@@ -13,6 +13,7 @@ from .models import make_model
 from .methods import make_method, option_defaults
 from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write, safe_name
+from .checks import load_tensors
 
 # %% auto #0
 __all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'RECORD_SCHEMA', 'code_version', 'Job', 'job_bundle', 'record_path',
@@ -192,8 +193,8 @@ def _hot_start_state(job: Job, out_dir: str|Path) -> dict|None:
     parent = Job(**job.init)
     for attempt in range(2):
         run_job(parent, out_dir, need_weights=True)
-        try: return torch.load(weights_path(parent, out_dir), map_location="cpu", weights_only=True)
-        except (RuntimeError, EOFError, OSError) as error:
+        try: return load_tensors(weights_path(parent, out_dir))
+        except (pickle.UnpicklingError, OSError) as error:
             if attempt: raise
             quarantine(weights_path(parent, out_dir), error); quarantine(record_path(parent, out_dir), error)
 
@@ -217,8 +218,8 @@ def _train(job: Job, out_dir: str|Path, fresh: bool) -> tuple[dict, dict]:
 # %% ../nbs/07_runner.ipynb #r122
 def _unreadable(path: Path) -> bool:
     "True when torch cannot load the file at `path` (a damaged resume or weight file)."
-    try: torch.load(path, map_location="cpu", weights_only=True); return False
-    except Exception: return True
+    try: load_tensors(path); return False
+    except (pickle.UnpicklingError, OSError): return True
 
 # %% ../nbs/07_runner.ipynb #r124
 def _train_job(job: Job, out_dir: str|Path, fresh: bool) -> dict:
@@ -275,7 +276,7 @@ def _trained_model(job: Job, out_dir: str|Path) -> tuple:
     "The job's trained model in eval mode on its device (the job is run first when needed), and the device."
     run_job(job, out_dir, need_weights=True)
     model = make_model(job.model, job_bundle(job), **job.model_options)
-    model.load_state_dict(torch.load(weights_path(job, out_dir), map_location="cpu", weights_only=True))
+    model.load_state_dict(load_tensors(weights_path(job, out_dir)))
     config = TrainConfig(**job.config)
     device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     model.to(device).eval()

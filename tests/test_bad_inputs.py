@@ -18,6 +18,9 @@ ATTACK = dict(train_eps=0.1, train_step_size=0.02, train_steps=5, eval_eps=0.1, 
 NO_SUCH_CUDA = "cuda" if not torch.cuda.is_available() else f"cuda:{torch.cuda.device_count()}"
 EXTRA = r"pip install 'advanti\[experiments\]'"
 
+class Refused(Exception):
+    "The command line refused its arguments (exit status 2); the message is what it printed."
+
 CASES = [
     # ---- methods: options checked when the method is built -------------------------------------------------------
     ("methods", "pgd_at_negative_eps", lambda: make_method("pgd_at", eps=-0.1),  # a magnitude: never negative
@@ -221,7 +224,34 @@ CASES = [
      ValueError, r"device='cuda:99' is not valid"),
     ("checks", "payload_pickle", lambda: checks.load_plain_pickle(payload_pickle()),
      pickle.UnpicklingError, r"payload\.pkl is not a plain-data pickle \(it names (io|builtins)\.open"),
+    # ---- command line: refused (usage error, exit status 2) before any work --------------------------------------
+    ("command line", "jobs_zero", lambda: cli("reproduce", "--jobs", "0"),  # 0 is not "all cores"
+     Refused, r"argument --jobs: '0' is not a positive integer"),
+    ("command line", "unknown_profile", lambda: cli("reproduce", "--profile", "imagenet"),  # profiles are files
+     Refused, r"profile='imagenet' is not valid: profile must be one of \['full', 'paper', 'quick', 'tiny'\]"),
+    ("command line", "unknown_experiment", lambda: cli("reproduce", "--only", "cifar_main"),  # names listed
+     Refused, r"unknown experiment 'cifar_main'; valid: digits_baselines"),
+    ("command line", "unknown_parameter", lambda: cli("run", "caat_digits", "-p", "metasteps", "3"),  # a typo
+     Refused, r"unknown parameter 'metasteps' for experiment 'caat_digits'"),
+    ("command line", "parameter_of_wrong_kind", lambda: cli("run", "digits_baselines", "-p", "epochs", "many"),
+     Refused, r"epochs='many' is not valid for experiment 'digits_baselines': epochs must be like its default 30"),
+    ("command line", "results_is_a_file", lambda: cli("status", "--results", str(a_file())),  # not a folder
+     Refused, r"results='.*' is not valid: .* is a file, not a folder"),
+    ("command line", "unknown_executor", lambda: cli("reproduce", "--executor", "ray"),  # choices listed
+     Refused, r"invalid choice: 'ray' \(choose from .*local"),
+    ("command line", "force_names_nothing", lambda: cli("reproduce", "--profile", "tiny", "--only", "theory_gaussian",
+                                                       "--force", "PGD-ATT"),  # a typo must not force nothing
+     Refused, r"--force 'PGD-ATT' names no selected experiment, job label or key"),
+    ("command line", "evaluate_missing_weights", lambda: cli("evaluate", "/nonexistent/w.pt"),
+     Refused, r"weights='/nonexistent/w\.pt' is not a file"),
+    ("command line", "evaluate_negative_samples", lambda: cli("evaluate", "w.pt", "--samples", "-3"),
+     Refused, r"argument --samples: '-3' is not a positive integer"),
+    ("command line", "evaluate_payload_weights", lambda: cli("evaluate", str(payload_weights())),  # never runs
+     pickle.UnpicklingError, r"is not a plain tensor file .*refused without running it"),
+    ("command line", "unknown_command", lambda: cli("train"),  # the commands are listed
+     Refused, r"invalid choice: 'train'"),
 ]
+
 
 # ---- helpers the table uses ---------------------------------------------------------------------------------------
 _SCRATCH = Path(tempfile.mkdtemp(prefix="advanti-bad-inputs-"))
@@ -269,6 +299,27 @@ def autoattack():
     return autoattack_errors(_MODEL, torch.rand(4, 3, 2, 2), torch.tensor([0, 1, 2, 0]), 3, 0.1, version="custom",
                              attacks=["apgd-ce"])
 
+def cli(*argv):
+    "Run the `advanti` command line in this process; Refused(its error output) on a usage error."
+    import io
+    from advanti.cli import main
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try: return main(list(argv))
+        except SystemExit as exit:
+            if exit.code == 2: raise Refused(err.getvalue()) from None
+            raise
+
+def a_file() -> Path:
+    "A plain file (where a folder is expected)."
+    path = _SCRATCH / "a_file"; path.write_text("x"); return path
+
+def payload_weights() -> Path:
+    "A torch file whose unpickling would create the marker file."
+    class Payload:
+        def __reduce__(self): return (open, (str(_SCRATCH / "marker"), "w"))
+    path = _SCRATCH / "payload.pt"; torch.save({"w": Payload()}, path); return path
+
 def payload_pickle() -> Path:
     "A pickle whose loading would create a file (it calls builtins.open)."
     class Payload:
@@ -289,7 +340,7 @@ def hidden(module: str, call):
 # ---- the test ----------------------------------------------------------------------------------------------------
 def test_table_spans_the_entry_points():
     entries = {e for e, *_ in CASES}
-    assert {"methods", "data", "configuration", "report", "perturb", "extras"} <= entries
+    assert {"methods", "data", "configuration", "report", "perturb", "extras", "command line"} <= entries
     assert len({c for _, c, *_ in CASES}) == len(CASES), "case ids must be unique"
 
 @pytest.mark.parametrize("entry, case, call, exc, pattern", CASES, ids=[f"{e}-{c}" for e, c, *_ in CASES])
