@@ -15,8 +15,10 @@ PINNED_ENV = dict(ATEN_CPU_CAPABILITY="avx2", ONEDNN_MAX_CPU_ISA="AVX2", MKL_CBW
                   MKL_NUM_THREADS="1")  # the kernel level and thread count every CPU job runs with, when pinned
 
 def pinnable() -> bool:
-    "True on x86-64, where the kernel level can be pinned."
-    return platform.machine().lower() in ("x86_64", "amd64")
+    "True on x86-64 with AVX2 (on Linux, read from /proc/cpuinfo), where the kernel level can be pinned."
+    if platform.machine().lower() not in ("x86_64", "amd64"): return False
+    try: return " avx2" in Path("/proc/cpuinfo").read_text()  # asking for AVX2 without it kills a process (SIGILL)
+    except OSError: return True
 
 # %% ../nbs/00a_machine.ipynb #m008
 @contextlib.contextmanager
