@@ -4,22 +4,22 @@
 
 # %% ../nbs/07_runner.ipynb #c002
 from __future__ import annotations
-import contextlib, functools, hashlib, json, os, pickle, socket, sys, time, traceback, warnings
+import contextlib, functools, hashlib, inspect, json, os, pickle, socket, sys, time, traceback, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import torch
 from .data import load_bundle, DataBundle
-from .models import make_model
+from .models import make_model, MODELS
 from .methods import make_method, option_defaults
 from .train import TrainConfig, train
 from .report import save_json, load_json, atomic_write, safe_name
 from .checks import load_tensors
 
 # %% auto #0
-__all__ = ['TRAINING_MODULES', 'DISPLAY_ONLY', 'RECORD_SCHEMA', 'code_version', 'Job', 'job_bundle', 'record_path',
-           'weights_path', 'resume_path', 'check_schema', 'quarantine', 'read_record', 'lock_path', 'job_lock',
-           'is_running', 'progress_path', 'log_path', 'MissingRecord', 'run_job', 'planned_meta_steps',
-           'autoattack_job', 'method_jobs']
+__all__ = ['TRAINING_MODULES', 'DATA_OPTIONS', 'DISPLAY_ONLY', 'RECORD_SCHEMA', 'code_version', 'check_job_fields', 'Job',
+           'job_bundle', 'record_path', 'weights_path', 'resume_path', 'check_schema', 'quarantine', 'read_record',
+           'lock_path', 'job_lock', 'is_running', 'progress_path', 'log_path', 'MissingRecord', 'run_job',
+           'planned_meta_steps', 'autoattack_job', 'method_jobs']
 
 # %% ../nbs/07_runner.ipynb #c005
 TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "frl", "bilevel", "features", "caat_loss",
@@ -38,6 +38,22 @@ def _non_default(values: dict, defaults: dict) -> dict:
     "The entries of `values` that are not defaults (entries without a default are kept)."
     return {k: v for k, v in values.items() if k not in defaults or v != defaults[k]}
 
+# %% ../nbs/07_runner.ipynb #r010b
+DATA_OPTIONS = {"digits": ("test", "meta_per_class", "val_fraction", "imbalance_factor", "noise", "noise_rate")}
+DATA_OPTIONS["cifar10"] = DATA_OPTIONS["cifar100"] = DATA_OPTIONS["digits"] + ("root", "download", "check")
+
+def check_job_fields(dataset: str, data_options: dict, model: str, model_options: dict):
+    "Raise a ValueError naming the field, unless the dataset, the model and their options' names are known."
+    from advanti.methods import check_option
+    check_option("dataset", dataset, tuple(DATA_OPTIONS)); check_option("model", model, tuple(MODELS))
+    given = {"data_options": (data_options, DATA_OPTIONS[dataset]),
+             "model_options": (model_options, tuple(inspect.signature(MODELS[model]).parameters))}
+    for field_name, (options, valid) in given.items():
+        if not isinstance(options, dict): raise ValueError(f"{field_name}={options!r} is not valid: it must be a dict")
+        valid = tuple(v for v in valid if v not in ("in_channels", "num_classes", "mean", "std"))
+        unknown, owner = sorted(set(options) - set(valid)), dataset if field_name == "data_options" else model
+        if unknown: raise ValueError(f"{field_name} has unknown option(s) {unknown} for {owner}; valid: {list(valid)}")
+
 # %% ../nbs/07_runner.ipynb #c011
 @dataclass
 class Job:
@@ -55,6 +71,7 @@ class Job:
         if isinstance(self.init, Job): self.init = asdict(self.init)
         self.label = self.label or self.method
         make_method(self.method, **self.method_options)  # fail now on a bad name or option
+        check_job_fields(self.dataset, self.data_options, self.model, self.model_options)
         TrainConfig(**self.config)
     @property
     def seed(self) -> int: return self.config.get("seed", 0)

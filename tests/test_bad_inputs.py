@@ -11,6 +11,7 @@ from advanti import checks, data, methods, perturb, report, train as training
 from advanti.methods import make_method
 from advanti.perturb import AttackSettings
 from advanti.train import TrainConfig
+from advanti.runner import Job
 
 NAN, INF = float("nan"), float("inf")
 ATTACK = dict(train_eps=0.1, train_step_size=0.02, train_steps=5, eval_eps=0.1, eval_step_size=0.02, eval_steps=10)
@@ -224,6 +225,15 @@ CASES = [
      ValueError, r"device='cuda:99' is not valid"),
     ("checks", "payload_pickle", lambda: checks.load_plain_pickle(payload_pickle()),
      pickle.UnpicklingError, r"payload\.pkl is not a plain-data pickle \(it names (io|builtins)\.open"),
+    # ---- job: names checked when the job is built, before a grid trains anything -----------------------------------
+    ("job", "unknown_dataset", lambda: Job("erm", dataset="imagenet"),  # the datasets are listed
+     ValueError, r"dataset='imagenet' is not valid: dataset must be one of \('digits', 'cifar10', 'cifar100'\)"),
+    ("job", "data_option_typo", lambda: Job("erm", data_options=dict(noise_rat=0.2)),  # a typo in a data option
+     ValueError, r"data_options has unknown option\(s\) \['noise_rat'\] for digits; valid: \[.*'noise_rate'"),
+    ("job", "model_option_of_another_model", lambda: Job("erm", model="resnet32", model_options=dict(width=8)),
+     ValueError, r"model_options has unknown option\(s\) \['width'\] for resnet32"),
+    ("job", "unknown_model", lambda: Job("erm", model="vit"),
+     ValueError, r"model='vit' is not valid"),
     # ---- command line: refused (usage error, exit status 2) before any work --------------------------------------
     ("command line", "jobs_zero", lambda: cli("reproduce", "--jobs", "0"),  # 0 is not "all cores"
      Refused, r"argument --jobs: '0' is not a positive integer"),
@@ -340,7 +350,7 @@ def hidden(module: str, call):
 # ---- the test ----------------------------------------------------------------------------------------------------
 def test_table_spans_the_entry_points():
     entries = {e for e, *_ in CASES}
-    assert {"methods", "data", "configuration", "report", "perturb", "extras", "command line"} <= entries
+    assert {"methods", "data", "configuration", "report", "perturb", "extras", "command line", "job"} <= entries
     assert len({c for _, c, *_ in CASES}) == len(CASES), "case ids must be unique"
 
 @pytest.mark.parametrize("entry, case, call, exc, pattern", CASES, ids=[f"{e}-{c}" for e, c, *_ in CASES])
