@@ -226,13 +226,13 @@ CASES = [
     ("checks", "payload_pickle", lambda: checks.load_plain_pickle(payload_pickle()),
      pickle.UnpicklingError, r"payload\.pkl is not a plain-data pickle \(it names (io|builtins)\.open"),
     # ---- job: names checked when the job is built, before a grid trains anything -----------------------------------
-    ("job", "unknown_dataset", lambda: Job("erm", dataset="imagenet"),  # the datasets are listed
+    ("job", "job_unknown_dataset", lambda: Job("erm", dataset="imagenet"),  # the datasets are listed
      ValueError, r"dataset='imagenet' is not valid: dataset must be one of \('digits', 'cifar10', 'cifar100'\)"),
     ("job", "data_option_typo", lambda: Job("erm", data_options=dict(noise_rat=0.2)),  # a typo in a data option
      ValueError, r"data_options has unknown option\(s\) \['noise_rat'\] for digits; valid: \[.*'noise_rate'"),
     ("job", "model_option_of_another_model", lambda: Job("erm", model="resnet32", model_options=dict(width=8)),
      ValueError, r"model_options has unknown option\(s\) \['width'\] for resnet32"),
-    ("job", "unknown_model", lambda: Job("erm", model="vit"),
+    ("job", "job_unknown_model", lambda: Job("erm", model="vit"),
      ValueError, r"model='vit' is not valid"),
     # ---- command line: refused (usage error, exit status 2) before any work --------------------------------------
     ("command line", "jobs_zero", lambda: cli("reproduce", "--jobs", "0"),  # 0 is not "all cores"
