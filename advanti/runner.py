@@ -313,6 +313,8 @@ def autoattack_job(job: Job, # a job already run in `out_dir`
     tag = version if attacks is None else "-".join(attacks)
     path = Path(out_dir) / "autoattack" / f"{job.key()}-{tag}-{max_samples or 'all'}.json"
     if path.exists(): return load_json(path)
+    if os.environ.get("ADVANTI_RECORDS_ONLY") == "1":
+        raise MissingRecord(f"no AutoAttack result {path} for {job.label} (seed {job.seed}): run `advanti reproduce`")
     model, device = _trained_model(job, out_dir)
     bundle, config = job_bundle(job), TrainConfig(**job.config)
     eps = (config.attack or attack_settings(bundle.name)).eval_eps
