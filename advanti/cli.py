@@ -240,7 +240,8 @@ def evaluate_weights(args: argparse.Namespace) -> int:
     from advanti.models import make_model
     from advanti.metrics import evaluate, autoattack_errors
     from advanti.perturb import attack_settings
-    from advanti.checks import load_tensors
+    from advanti.checks import load_tensors, check_device
+    check_device("device", args.device)
     if not Path(args.weights).is_file(): raise ValueError(f"weights={args.weights!r} is not a file")
     bundle = load_bundle(args.dataset, seed=args.seed)
     model = make_model(args.model, bundle, **({} if args.width is None else dict(width=args.width)))

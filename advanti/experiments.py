@@ -119,7 +119,8 @@ def experiment_parameters(name: str, # a key of EXPERIMENTS
     spec = load_profile(profile) if isinstance(profile, str) else profile
     if name not in spec["experiments"]:
         raise ValueError(f"experiment {name!r} is not in profile {spec['name']!r}")
-    params = check_parameters(name, {**spec["experiments"][name], **(overrides or {})}, f"profile {spec['name']}: ")
+    check_parameters(name, spec["experiments"][name], f"profile {spec['name']}: ")
+    params = {**spec["experiments"][name], **check_parameters(name, overrides or {})}
     out_dir = Path(results) / name / (folder or spec["folder"])
     return out_dir, {**params, "out_dir": str(out_dir)}
 

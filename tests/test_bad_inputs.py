@@ -258,6 +258,8 @@ CASES = [
      Refused, r"argument --samples: '-3' is not a positive integer"),
     ("command line", "evaluate_payload_weights", lambda: cli("evaluate", str(payload_weights())),  # never runs
      pickle.UnpicklingError, r"is not a plain tensor file .*refused without running it"),
+    ("command line", "evaluate_missing_device", lambda: cli("evaluate", "w.pt", "--device", NO_SUCH_CUDA),
+     Refused, r"device='cuda(:\d+)?' is not valid: device must be one of this machine's devices"),
     ("command line", "unknown_command", lambda: cli("train"),  # the commands are listed
      Refused, r"invalid choice: 'train'"),
 ]
