@@ -66,11 +66,11 @@ HEADERS = {"avg_nat": "Avg Nat", "worst_nat": "Worst Nat", "avg_bdy": "Avg Bdy",
 # %% ../nbs/08_report.ipynb #c026
 def records_frame(records: list[dict], # result records from `advanti.train.train`
                   which: str="best", # "best" (on validation) or "last" epoch
-                  split: str="test", # "test" or "val"
+                  split: str="test", # "test", "val" or "test_pixel" (a legacy run's pixel-space attack)
                  ):
     "One row per record: label, seed, epoch and the six error columns (percent)."
     pd = optional_import("pandas")
-    check_option("which", which, ("best", "last")); check_option("split", split, ("test", "val"))
+    check_option("which", which, ("best", "last")); check_option("split", split, ("test", "val", "test_pixel"))
     rows = []
     for r in records:
         m = r["metrics"][which]
@@ -170,12 +170,12 @@ def verdict_lines(paired, # output of `paired_differences`
 # %% ../nbs/08_report.ipynb #c056
 def per_class_frame(records: list[dict], # result records
                     which: str="best", # "best" or "last" epoch
-                    split: str="test", # "test" or "val"
+                    split: str="test", # "test", "val" or "test_pixel" (a legacy run's pixel-space attack)
                     class_names: list|None=None, # names of the classes (default: their indices)
                    ):
     "Tidy frame: label, seed, class, error kind (natural/robust) and error (percent)."
     pd = optional_import("pandas")
-    check_option("which", which, ("best", "last")); check_option("split", split, ("test", "val"))
+    check_option("which", which, ("best", "last")); check_option("split", split, ("test", "val", "test_pixel"))
     rows = []
     for r in records:
         m = r["metrics"][which][split]

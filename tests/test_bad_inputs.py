@@ -190,7 +190,7 @@ CASES = [
     ("report", "which_unknown", lambda: report.records_frame([], which="first"),
      ValueError, r"which='first' is not valid: which must be one of \('best', 'last'\)"),
     ("report", "split_unknown", lambda: report.records_frame([], split="train"),
-     ValueError, r"split='train' is not valid: split must be one of \('test', 'val'\)"),
+     ValueError, r"split='train' is not valid: split must be one of \('test', 'val', 'test_pixel'\)"),
     ("report", "per_class_which_unknown", lambda: report.per_class_frame([], which="middle"),
      ValueError, r"which='middle' is not valid"),
     ("report", "table_under_a_file", lambda: report.write_table(frame(), a_file() / "table"),  # a file in the way
