@@ -104,6 +104,7 @@ class Submitit:
         self.executor.update_parameters(timeout_min=time_min, gpus_per_node=gpus, cpus_per_task=cpus, mem_gb=mem_gb,
                                         slurm_partition=partition, slurm_array_parallelism=parallel,
                                         slurm_setup=[f"export {k}={v}" for k, v in PINNED_ENV.items()])
+        self.poll = 1.0 if self.executor.cluster in ("local", "debug") else 15.0  # spare Slurm's accounting
     def submit(self, tasks: list[Task]) -> list:
         "Submit `tasks` as one array; a submitit job per task."
         with self.executor.batch(): jobs = [self.executor.submit(run_task, t) for t in tasks]
@@ -185,7 +186,7 @@ def run_grid(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pai
              force: bool|Collection[str]=False, # True, or the keys and labels of the jobs to run again
              pin: bool=True, # pin the CPU kernel level of every worker (`advanti.machine`)
              progress: bool=True, # show the grid's display on stderr
-             poll: float=0.5, # seconds between looks at the running tasks
+             poll: float|None=None, # seconds between looks at the running tasks (default: the executor's, or 0.5)
             ) -> GridResult:
     "Run every job not yet finished, parents first, through `executor`."
     tasks = {t.id: t for t in grid_tasks(entries, force)}
@@ -193,6 +194,7 @@ def run_grid(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pai
     result, started, running = GridResult([], [i for i in tasks if i not in pending], {}, 0.0), time.time(), {}
     display, own = GridDisplay(list(tasks.values()), list(pending.values()), enabled=progress), executor is None
     executor = executor or LocalPool()
+    poll = poll or getattr(executor, "poll", 0.5)
     try:
         with pinned_environment(pin):
             while pending or running:
