@@ -82,8 +82,9 @@ class LocalPool:
         import concurrent.futures, multiprocessing
         if self.pool is None:
             context = multiprocessing.get_context("spawn")
+            counter = context.Value("i", 0) if self.gpus > 1 else None  # which GPU the next worker takes
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_pin_worker, initargs=(context.Value("i", 0), self.gpus))
+                self.workers, mp_context=context, initializer=_pin_worker, initargs=(counter, self.gpus))
         return [self.pool.submit(run_task, t) for t in tasks]
     def close(self):
         if self.pool is not None: self.pool.shutdown(cancel_futures=True); self.pool = None
@@ -131,6 +132,8 @@ def _clock(seconds: float) -> str: return f"{int(seconds // 60)}m{int(seconds % 
 # %% ../nbs/07a_grid.ipynb #g020
 def _line(self: GridDisplay, running: list[Task]) -> str:
     "The display's current line."
+    queued = [t for t in running if not progress_path(t.job, t.out_dir).exists()]  # submitted, not started yet
+    running = [t for t in running if t not in queued]
     now, epochs = time.time() - self.started, {t.id: _running_epochs(t) for t in running}
     done_epochs = sum(self.epochs[i] for i in self.finished) + sum(epochs.values())
     total = sum(self.epochs.values())
@@ -139,7 +142,7 @@ def _line(self: GridDisplay, running: list[Task]) -> str:
     more = f" +{len(running) - 4}" if len(running) > 4 else ""
     failed = f", {len(self.failed)} failed" if self.failed else ""
     return (f"[grid] {self.done_before + len(self.finished)}/{len(self.tasks)} done{failed} | running: "
-            f"{jobs or '-'}{more} | {_clock(now)}{left}")
+            f"{jobs or '-'}{more} | {len(queued)} queued | {_clock(now)}{left}")
 GridDisplay.line = _line
 
 # %% ../nbs/07a_grid.ipynb #g021
@@ -192,7 +195,7 @@ def run_grid(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pai
     tasks = {t.id: t for t in grid_tasks(entries, force)}
     pending = {i: t for i, t in tasks.items() if t.force or not t.finished()}
     result, started, running = GridResult([], [i for i in tasks if i not in pending], {}, 0.0), time.time(), {}
-    display, own = GridDisplay(list(tasks.values()), list(pending.values()), enabled=progress), executor is None
+    display = GridDisplay(list(tasks.values()), list(pending.values()), enabled=progress)
     executor = executor or LocalPool()
     poll = poll or getattr(executor, "poll", 0.5)
     try:
@@ -207,7 +210,7 @@ def run_grid(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pai
                 if not _collect(running, tasks, result, display): display.show(list(map(tasks.get, running)))
                 if running: time.sleep(poll)
     finally:
-        if own: executor.close()
+        executor.close()  # a LocalPool starts again on its next use
         if display.enabled and display.tty: print(file=display.stream)
     result.seconds = time.time() - started
     return result

@@ -216,7 +216,7 @@ def _hot_start_state(job: Job, out_dir: str|Path) -> dict|None:
             quarantine(weights_path(parent, out_dir), error); quarantine(record_path(parent, out_dir), error)
 
 # %% ../nbs/07_runner.ipynb #r121
-def _train(job: Job, out_dir: str|Path, fresh: bool) -> tuple[dict, dict]:
+def _train(job: Job, out_dir: str|Path, fresh: bool, on_epoch=None) -> tuple[dict, dict]:
     "Train the job (resuming from its resume file unless `fresh`); its record and final weights."
     init_state, bundle, resume = _hot_start_state(job, out_dir), job_bundle(job), resume_path(job, out_dir)
     if fresh: resume.unlink(missing_ok=True)
@@ -226,7 +226,7 @@ def _train(job: Job, out_dir: str|Path, fresh: bool) -> tuple[dict, dict]:
         try:
             record = train(model, bundle, job.method, TrainConfig(**job.config), job.method_options,
                            init_state=init_state, label=job.label, resume_file=resume,
-                           on_epoch=_progress_writer(job, out_dir))
+                           on_epoch=on_epoch)
             return record, {k: v.cpu() for k, v in model.state_dict().items()}
         except (EOFError, RuntimeError, pickle.UnpicklingError) as error:
             if attempt or not resume.exists() or not _unreadable(resume): raise
@@ -242,7 +242,9 @@ def _unreadable(path: Path) -> bool:
 def _train_job(job: Job, out_dir: str|Path, fresh: bool) -> dict:
     "Train the job; write its weights and record, or its failure log."
     log, progress = log_path(job, out_dir), progress_path(job, out_dir)
-    try: record, state = _train(job, out_dir, fresh)
+    write_progress = _progress_writer(job, out_dir)
+    write_progress(0, TrainConfig(**job.config).epochs)  # started: epoch 0 of its epochs
+    try: record, state = _train(job, out_dir, fresh, write_progress)
     except BaseException:
         log.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(log, f"{job.label} (seed {job.seed}, key {job.key()}) failed on {socket.gethostname()} "
