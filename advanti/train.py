@@ -64,6 +64,7 @@ class TrainConfig:
     compile: bool = option(False, "flag") # torch.compile the model for ordinary steps (meta: `run.eager_model`)
     pin_memory: bool = option(False, "flag") # copy the training set to CUDA from pinned memory (CPU: nothing)
     deterministic: bool = option(False, "flag") # torch.use_deterministic_algorithms (bit-reproducible GPU runs)
+    max_batches: int|None = option(None, "count", optional=True) # train on at most this many batches per epoch (dry runs)
     def __post_init__(self):
         _check_config(self)
         if isinstance(self.attack, dict): self.attack = AttackSettings(**self.attack)
@@ -207,7 +208,8 @@ def _progress_bar(t: _Training, label: str|None):
     "A bar over every iteration of the run (starting where a resumed run stands)."
     config = t.run.config
     tqdm = optional_import("tqdm.auto").tqdm if config.progress else _SilentBar  # tqdm: the `experiments` extra
-    total = config.epochs * -(-len(t.run.bundle.train.y) // config.batch_size)
+    per_epoch = -(-len(t.run.bundle.train.y) // config.batch_size)
+    total = config.epochs * min(per_epoch, config.max_batches or per_epoch)
     return tqdm(total=total, initial=t.run.iteration, disable=not config.progress,
                 desc=f"{label or t.run.method.name}", leave=False)
 
@@ -234,7 +236,8 @@ def _train_epoch(t: _Training, # the loop's state (run.epoch is the epoch to tra
     run.method.start_epoch(run, run.epoch)
     run.model.train()
     total, seen = 0.0, 0
-    for index in batches(len(y_train), run.config.batch_size, t.generator):
+    for i, index in enumerate(batches(len(y_train), run.config.batch_size, t.generator)):
+        if i == run.config.max_batches: break  # a dry run stops early
         index = index.to(run.device)
         x, y = x_train[index], y_train[index]
         if run.config.augment: x = random_crop_flip(x, t.generator)
