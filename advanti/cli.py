@@ -17,6 +17,8 @@ def _common(parser: argparse.ArgumentParser, profile: bool=True):
     if profile: parser.add_argument("--profile", default="quick", help="tiny | quick | full | paper, or a .yaml path")
     parser.add_argument("--only", nargs="+", default=None, metavar="EXPERIMENT", help="these experiments only")
     parser.add_argument("--results", default="results", help="results root (default: results/)")
+    if profile: parser.add_argument("--dry-run", action="store_true", help="every job for one epoch of two batches, "
+                                    "evaluations on a few samples, in the folder <profile>-dry-run: a pipeline check")
 
 # %% ../nbs/09_cli.ipynb #k006
 def _grid_options(parser: argparse.ArgumentParser):
@@ -87,7 +89,7 @@ def _selected(args: argparse.Namespace) -> tuple[dict, list[str]]:
     names = args.only or list(profile["experiments"])
     for n in names:
         if n not in EXPERIMENTS: raise ValueError(f"unknown experiment {n!r}; valid: {', '.join(EXPERIMENTS)}")
-        experiment_parameters(n, profile, args.results)  # checks the profile's parameters against the notebook
+        experiment_parameters(n, profile, args.results, dry_run=args.dry_run)  # checks the parameters first
     return profile, names
 
 # %% ../nbs/09_cli.ipynb #k016
@@ -167,7 +169,7 @@ def _plans(args: argparse.Namespace, overrides: dict|None=None, folder: str|None
     "[(experiment, out_dir, parameters)] of the selected experiments."
     from advanti.experiments import experiment_parameters
     profile, names = _selected(args)
-    return [(n, *experiment_parameters(n, profile, args.results, overrides, folder)) for n in names]
+    return [(n, *experiment_parameters(n, profile, args.results, overrides, folder, args.dry_run)) for n in names]
 
 def _finish(failed: dict) -> int:
     "0, or SystemExit naming the failed experiments."
@@ -212,7 +214,7 @@ def status(args: argparse.Namespace) -> int:
     from advanti.experiments import experiment_status
     profile, names = _selected(args)
     for n in names:
-        s = experiment_status(n, profile, args.results)
+        s = experiment_status(n, profile, args.results, args.dry_run)
         print(f"{n} [{profile['name']}] {s['done']} done, {s['running']} running, {s['failed']} failed, "
               f"{s['missing']} missing; notebook {s['notebook']} ({s['out_dir']})")
         for log in s["logs"]:

@@ -8,18 +8,27 @@ import ast, hashlib, json, os, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'repository_root', 'experiments_folder', 'results_folder', 'profiles_folder', 'profile_names',
-           'load_profile', 'notebook_parameters', 'check_parameters', 'experiment_parameters', 'declared_jobs',
-           'run_experiment', 'experiment_status']
+__all__ = ['EXPERIMENTS', 'DRY_RUN', 'repository_root', 'experiments_folder', 'results_folder', 'profiles_folder',
+           'profile_names', 'load_profile', 'notebook_parameters', 'check_parameters', 'experiment_parameters',
+           'declared_jobs', 'run_experiment', 'experiment_status']
 
 # %% ../nbs/07b_experiments.ipynb #x005
 EXPERIMENTS = {
-    "digits_baselines": dict(notebook="digits_baselines.ipynb", produces="Table 1 (ERM, PGD-AT, TRADES on digits): "
-                             "six-column errors, PGD-20 vs AutoAttack, the authors' normalisation; per-class figure"),
+    "standard": dict(notebook="standard.ipynb", produces="The standard table: the paper's nine rows, ERM, PGD-AT "
+                     "fine-tuned and CAAT's all-adversarial controls; PGD-20 vs AutoAttack; paired verdicts; per-class "
+                     "figure; the authors' normalisation"),
+    "noisy_labels": dict(notebook="noisy_labels.ipynb", produces="Noisy labels (symmetric and pair-flip, 20% and 40%): "
+                         "natural and robust error, average and worst class; verdicts; per-class figures"),
+    "long_tail": dict(notebook="long_tail.ipynb", produces="Long tail (IF 10 and the largest): overall, worst-class and "
+                      "many / medium / few errors; verdicts; per-class figures"),
     "theory_gaussian": dict(notebook="theory_gaussian.ipynb", produces="Theory tables (hard/easy, imbalance, noisy "
                             "labels) and heat maps over the two classes' signed bounds"),
-    "caat_digits": dict(notebook="caat_digits.ipynb", produces="CAAT (the authors') vs baselines and controls on noisy "
-                        "(20% pair-flip) and long-tailed (IF 10) digits over meta seeds; ablation; paired verdict"),
+    "theory_in_practice": dict(notebook="theory_in_practice.ipynb", produces="The class-wise signed rule the theory "
+                               "favours against PGD-AT, TRADES, FRL and CAAT on the long tails, with intervals"),
+    "caat_ablation": dict(notebook="caat_ablation.ipynb", produces="CAAT's meta-network diagnostics per epoch, the "
+                          "random control and the ablation of our options"),
+    "cost": dict(notebook="cost.ipynb", produces="Time per iteration and per epoch and peak memory per method, from "
+                 "the benchmark's committed JSON"),
 }
 
 # %% ../nbs/07b_experiments.ipynb #x007
@@ -65,7 +74,7 @@ def _read_profile(name: str) -> dict:
     spec = yaml.safe_load(path.read_text()) or {}
     if not isinstance(spec, dict) or not isinstance(spec.get("experiments", {}), dict):
         raise ValueError(f"profile file {path} must be a mapping with an 'experiments' mapping")
-    unknown = sorted(set(spec) - {"description", "extends", "folder", "experiments"})
+    unknown = sorted(set(spec) - {"description", "extends", "folder", "defaults", "experiments"})
     if unknown: raise ValueError(f"profile file {path} has unknown key(s) {unknown}")
     return dict(spec, name=path.stem)
 
@@ -73,12 +82,12 @@ def _read_profile(name: str) -> dict:
 def load_profile(name: str) -> dict:
     "The profile `name` with `extends` resolved: name, description, folder and experiments' parameters."
     spec = _read_profile(name)
-    base = load_profile(spec["extends"]) if spec.get("extends") else dict(experiments={})
+    base = load_profile(spec["extends"]) if spec.get("extends") else dict(experiments={}, defaults={})
     experiments = {n: {**base["experiments"].get(n, {}), **(p or {})} for n, p in spec["experiments"].items()}
     unknown = sorted(set(experiments) - set(EXPERIMENTS))
     if unknown: raise ValueError(f"profile {name!r} names unknown experiment(s) {unknown}; valid: {list(EXPERIMENTS)}")
     return dict(name=spec["name"], description=spec.get("description", ""), folder=spec.get("folder") or spec["name"],
-                experiments=experiments)
+                defaults={**base["defaults"], **(spec.get("defaults") or {})}, experiments=experiments)
 
 # %% ../nbs/07b_experiments.ipynb #x017
 def notebook_parameters(name: str) -> dict:
@@ -107,21 +116,31 @@ def check_parameters(name: str, values: dict, where: str="") -> dict:
                              f"default {declared[key]!r}")
     return values
 
+# %% ../nbs/07b_experiments.ipynb #x021a
+DRY_RUN = dict(max_batches=2, epochs=1, pretrain_epochs=1, finetune_epochs=1, eval_samples=4, autoattack_samples=2,
+               grid_points=5)
+
 # %% ../nbs/07b_experiments.ipynb #x022
 def experiment_parameters(name: str, # a key of EXPERIMENTS
                           profile: str|dict="quick", # a profile name or path, or a loaded profile
                           results: str|Path="results", # root folder of all results
                           overrides: dict|None=None, # parameters over the profile's
                           folder: str|None=None, # the output folder's name (default: the profile's folder)
+                          dry_run: bool=False, # DRY_RUN over everything, in the folder "<folder>-dry-run"
                          ) -> tuple[Path, dict]: # the output folder and the checked parameters
     "The output folder and the papermill parameters of experiment `name` under `profile`."
     if name not in EXPERIMENTS: raise ValueError(f"unknown experiment {name!r}; valid: {list(EXPERIMENTS)}")
     spec = load_profile(profile) if isinstance(profile, str) else profile
     if name not in spec["experiments"]:
         raise ValueError(f"experiment {name!r} is not in profile {spec['name']!r}")
+    declared = notebook_parameters(name)
     check_parameters(name, spec["experiments"][name], f"profile {spec['name']}: ")
-    params = {**spec["experiments"][name], **check_parameters(name, overrides or {})}
-    out_dir = Path(results) / name / (folder or spec["folder"])
+    shared = {k: v for k, v in spec["defaults"].items() if k in declared}
+    params = {**shared, **spec["experiments"][name], **check_parameters(name, overrides or {})}
+    if dry_run: params.update({k: v for k, v in DRY_RUN.items() if k in declared})
+    folder = (folder or spec["folder"]) + ("-dry-run" if dry_run else "")
+    out_dir = Path(results) / name / folder
+    if "jobs_dir" in declared: params["jobs_dir"] = str(Path(results) / "jobs" / folder)
     return out_dir, {**params, "out_dir": str(out_dir)}
 
 # %% ../nbs/07b_experiments.ipynb #x025
@@ -147,9 +166,10 @@ def run_experiment(name: str, # a key of EXPERIMENTS
                    overrides: dict|None=None, # extra parameters
                    folder: str|None=None, # output folder name (default: the profile's folder)
                    records_only: bool=False, # tables and figures from existing records only
+                   dry_run: bool=False, # the dry run of `profile` (see `DRY_RUN`)
                   ) -> Path: # the experiment's output folder
     "Execute experiment `name` with papermill under `profile`; return its output folder."
-    out_dir, params = experiment_parameters(name, profile, results, overrides, folder)
+    out_dir, params = experiment_parameters(name, profile, results, overrides, folder, dry_run)
     from advanti.checks import optional_import
     pm = optional_import("papermill")
     notebook = EXPERIMENTS[name]["notebook"]
@@ -172,10 +192,11 @@ def run_experiment(name: str, # a key of EXPERIMENTS
 def experiment_status(name: str, # a key of EXPERIMENTS
                       profile: str|dict="quick", # the profile
                       results: str|Path="results", # root folder of all results
+                      dry_run: bool=False, # the profile's dry run
                      ) -> dict:
     "Counts of done / running / failed / missing jobs, the failures' logs and the notebook's state."
     from advanti.runner import record_path, is_running, log_path
-    out_dir, params = experiment_parameters(name, profile, results)
+    out_dir, params = experiment_parameters(name, profile, results, dry_run=dry_run)
     status = dict(done=0, running=0, failed=0, missing=0, logs=[], out_dir=str(out_dir))
     for job, folder in {(j.key(), f): (j, f) for j, f in declared_jobs(name, params)}.values():
         if record_path(job, folder).exists(): status["done"] += 1

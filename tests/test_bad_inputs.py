@@ -238,13 +238,13 @@ CASES = [
     ("command line", "jobs_zero", lambda: cli("reproduce", "--jobs", "0"),  # 0 is not "all cores"
      Refused, r"argument --jobs: '0' is not a positive integer"),
     ("command line", "unknown_profile", lambda: cli("reproduce", "--profile", "imagenet"),  # profiles are files
-     Refused, r"profile='imagenet' is not valid: profile must be one of \['full', 'paper', 'quick', 'tiny'\]"),
+     Refused, r"profile='imagenet' is not valid: profile must be one of \['full', 'paper', 'paper-cifar100', 'quick', 'tiny'\]"),
     ("command line", "unknown_experiment", lambda: cli("reproduce", "--only", "cifar_main"),  # names listed
-     Refused, r"unknown experiment 'cifar_main'; valid: digits_baselines"),
-    ("command line", "unknown_parameter", lambda: cli("run", "caat_digits", "-p", "metasteps", "3"),  # a typo
-     Refused, r"unknown parameter 'metasteps' for experiment 'caat_digits'"),
-    ("command line", "parameter_of_wrong_kind", lambda: cli("run", "digits_baselines", "-p", "epochs", "many"),
-     Refused, r"epochs='many' is not valid for experiment 'digits_baselines': epochs must be like its default 30"),
+     Refused, r"unknown experiment 'cifar_main'; valid: standard"),
+    ("command line", "unknown_parameter", lambda: cli("run", "noisy_labels", "-p", "metasteps", "3"),  # a typo
+     Refused, r"unknown parameter 'metasteps' for experiment 'noisy_labels'"),
+    ("command line", "parameter_of_wrong_kind", lambda: cli("run", "standard", "-p", "finetune_epochs", "many"),
+     Refused, r"finetune_epochs='many' is not valid for experiment 'standard': finetune_epochs must be like its default 40"),
     ("command line", "results_is_a_file", lambda: cli("status", "--results", str(a_file())),  # not a folder
      Refused, r"results='.*' is not valid: .* is a file, not a folder"),
     ("command line", "unknown_executor", lambda: cli("reproduce", "--executor", "ray"),  # choices listed

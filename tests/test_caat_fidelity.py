@@ -46,15 +46,18 @@ def test_all_adversarial_trains_as_trades():
         assert abs(ha["train_loss"] - ht["train_loss"]) < 1e-6 * ht["train_loss"] and ha["lr"] == ht["lr"]
         assert ha["val"] == ht["val"]
 
-def test_quick_profile_caat_jobs_take_the_authors_meta_budget():
+def test_full_profile_caat_jobs_take_the_authors_meta_budget():
     import pandas as pd
     from advanti.experiments import experiment_parameters, declared_jobs
     from advanti.runner import planned_meta_steps
-    _, params = experiment_parameters("caat_digits", "quick", "unused")  # the jobs the quick profile declares
-    plan = pd.DataFrame([dict(scenario=Path(folder).name, label=job.label, meta_steps=planned_meta_steps(job))
-                         for job, folder in declared_jobs("caat_digits", params) if job.method == "caat"])
+    plan = []
+    for name in ("standard", "noisy_labels", "long_tail", "caat_ablation"):  # the jobs the full profile declares
+        _, params = experiment_parameters(name, "full", "unused")
+        plan += [dict(scenario=Path(folder).name, label=job.label, meta_steps=planned_meta_steps(job))
+                 for job, folder in declared_jobs(name, params) if job.method == "caat"]
+    plan = pd.DataFrame(plan)
     budget = plan[~plan["label"].str.contains("40 meta steps")]  # the ablation row that keeps the old budget on purpose
-    assert len(budget) >= 12 and budget["scenario"].nunique() == 2  # the two scenarios' folders
+    assert len(budget) >= 12 and budget["scenario"].nunique() == 7  # the standard, noisy and long-tailed scenarios
     assert budget["meta_steps"].min() >= 200, budget.sort_values("meta_steps").head()
     old = plan[plan["label"].str.contains("40 meta steps")]
     assert len(old) and old["meta_steps"].max() <= 60

@@ -6,8 +6,10 @@ from advanti.cli import main
 from advanti.experiments import experiment_parameters, declared_jobs
 from advanti.runner import record_path, weights_path, read_record
 
+PROFILE = str(Path(__file__).parent / "fixtures" / "tiny-standard.yaml")  # the standard notebook on three rows
+
 def _tiny_baselines(results, *extra):
-    return ["--profile", "tiny", "--only", "digits_baselines", "--results", str(results), *extra]
+    return ["--profile", PROFILE, "--only", "standard", "--results", str(results), *extra]
 
 def test_help_imports_no_torch():
     code = "import sys, advanti.cli; assert 'torch' not in sys.modules; advanti.cli.main(['--help'])"
@@ -18,8 +20,9 @@ def test_reproduce_status_force_report_clean(tmp_path, capsys):
     assert main(["reproduce", *_tiny_baselines(tmp_path)]) == 0
     main(["status", *_tiny_baselines(tmp_path)])
     shown = capsys.readouterr().out
-    out_dir, params = experiment_parameters("digits_baselines", "tiny", tmp_path)
-    jobs = declared_jobs("digits_baselines", params)
+    out_dir, params = experiment_parameters("standard", PROFILE, tmp_path)
+    jobs = declared_jobs("standard", params)
+    folder = Path(jobs[0][1])  # the scenario's job folder, shared by the experiments
     assert f"{len(jobs)} done, 0 running, 0 failed, 0 missing; notebook ran" in shown
     # --force LABEL trains that job again, and only it
     erm = next(j for j, _ in jobs if j.label == "ERM")
@@ -30,22 +33,23 @@ def test_reproduce_status_force_report_clean(tmp_path, capsys):
     # report: from records only (a missing record is an error, not a training run)
     (out_dir / "table_best.csv").unlink()
     assert main(["report", *_tiny_baselines(tmp_path)]) == 0 and (out_dir / "table_best.csv").exists()
-    record_path(erm, out_dir).unlink()
+    record_path(erm, folder).unlink()
     with pytest.raises(SystemExit, match="failed"): main(["report", *_tiny_baselines(tmp_path)])
-    assert not record_path(erm, out_dir).exists()
+    assert not record_path(erm, folder).exists()
     # clean: a record of an older code version is listed, and deleted only with --yes
-    stale = out_dir / "records" / "ERM-seed0-0123456789.json"; stale.write_text("{}")
+    stale = folder / "records" / "ERM-seed0-0123456789.json"; stale.write_text("{}")
     main(["clean", "--results", str(tmp_path)])
     assert str(stale) in capsys.readouterr().out and stale.exists()
     main(["clean", "--results", str(tmp_path), "--yes"])
-    assert not stale.exists() and any((out_dir / "records").iterdir())
+    assert not stale.exists() and any((folder / "records").iterdir())
 
 def test_run_writes_its_own_folder_and_evaluate_reads_weights(tmp_path, capsys):
-    assert main(["run", "digits_baselines", "--profile", "tiny", "--results", str(tmp_path), "-p", "methods", "[erm]",
-                 "-p", "legacy_normalisation", "false", "-p", "autoattack_version", "null"]) == 0
-    folders = [p.name for p in (tmp_path / "digits_baselines").iterdir()]
+    assert main(["run", "standard", "--profile", "tiny", "--results", str(tmp_path), "-p", "rows", "[ERM, PGD-AT]",
+                 "-p", "caat_rows", "[]", "-p", "per_class_rows", "[PGD-AT]", "-p", "legacy_normalisation", "false",
+                 "-p", "autoattack_version", "null"]) == 0
+    folders = [p.name for p in (tmp_path / "standard").iterdir()]
     assert len(folders) == 1 and folders[0].startswith("custom-")
-    weights = next((tmp_path / "digits_baselines" / folders[0] / "weights").glob("*.pt"))
+    weights = next((tmp_path / "jobs" / folders[0] / "standard" / "weights").glob("*.pt"))
     capsys.readouterr()
     assert main(["evaluate", str(weights), "--width", "8", "--samples", "40", "--autoattack", "custom"]) == 0
     table = capsys.readouterr().out
@@ -54,4 +58,4 @@ def test_run_writes_its_own_folder_and_evaluate_reads_weights(tmp_path, capsys):
 def test_profiles_list_shows_jobs(capsys):
     main(["list", "--profile", "tiny", "--results", "/nonexistent"])
     shown = capsys.readouterr().out
-    assert "caat_digits:" in shown and "jobs, seeds [0, 1]" in shown
+    assert "noisy_labels:" in shown and "jobs, seeds [0]" in shown

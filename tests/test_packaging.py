@@ -37,7 +37,7 @@ print('ok')
 def test_cli_lists_experiments_and_rejects_bad_profile():
     advanti = Path(sys.executable).parent / "advanti"  # the console script of the installed package
     out = subprocess.run([str(advanti), "list"], capture_output=True, text=True)
-    assert "digits_baselines" in out.stdout
+    assert "noisy_labels" in out.stdout
     bad = subprocess.run([sys.executable, "-c", "from advanti.cli import main; main(['reproduce', '--profile', 'imagenet'])"],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "imagenet" in bad.stderr
