@@ -7,7 +7,7 @@ import contextlib, math, pickle, re, sys, tempfile
 from pathlib import Path
 import pytest, torch, torch.nn as nn
 
-from advanti import checks, data, methods, perturb, report, train as training
+from advanti import checks, data, figures, methods, perturb, report, stats, train as training
 from advanti.methods import make_method
 from advanti.perturb import AttackSettings
 from advanti.train import TrainConfig
@@ -191,8 +191,20 @@ CASES = [
      ValueError, r"which='first' is not valid: which must be one of \('best', 'last'\)"),
     ("report", "split_unknown", lambda: report.records_frame([], split="train"),
      ValueError, r"split='train' is not valid: split must be one of \('test', 'val', 'test_pixel'\)"),
-    ("report", "per_class_which_unknown", lambda: report.per_class_frame([], which="middle"),
+    ("report", "per_class_which_unknown", lambda: figures.per_class_frame([], which="middle"),
      ValueError, r"which='middle' is not valid"),
+    ("report", "figure_not_png", lambda: figures.save_figure(None, scratch() / "figure.pdf"),  # the PDF is its sibling
+     ValueError, r"path='.*figure\.pdf' is not valid: path must end in \.png"),
+    ("report", "groups_of_two_classes", lambda: report.class_groups([5, 3]),  # many / medium / few need 3
+     ValueError, r"counts=\[5, 3\] is not valid: counts must hold at least 3 classes"),
+    ("report", "group_table_without_counts", lambda: report.group_table([long_tail_record(counts=None)]),
+     ValueError, r"the record of 'LT' has no data\.train_class_counts"),
+    ("report", "interval_level_percent", lambda: stats.interval([1.0, 2.0], level=95),  # a fraction, not percent
+     ValueError, r"level=95 is not valid: level must be a float strictly between 0 and 1"),
+    ("report", "interval_nan", lambda: stats.interval([1.0, NAN]),
+     ValueError, r"values=\[1\.0, nan\] is not valid: values must be a non-empty list of finite numbers"),
+    ("report", "paired_without_shared_seed", lambda: stats.paired_differences([long_tail_record()], "LT", ["absent"]),
+     ValueError, r"'LT' and 'absent' share no data seed"),
     ("report", "table_under_a_file", lambda: report.write_table(frame(), a_file() / "table"),  # a file in the way
      NotADirectoryError, r"path='.*a_file' is not valid: .*a_file is a file, not a folder"),
     ("report", "json_under_a_file", lambda: report.save_json({}, a_file() / "sub" / "x.json"),
@@ -208,9 +220,9 @@ CASES = [
     # ---- extras: a missing optional dependency names the extra that installs it ----------------------------------
     ("extras", "pandas_missing", lambda: hidden("pandas", lambda: report.records_frame([])),
      ImportError, r"pandas is not installed .*`experiments` extra: " + EXTRA),
-    ("extras", "scipy_missing", lambda: hidden("scipy", lambda: report.paired_differences([], "a", ["b"])),
+    ("extras", "scipy_missing", lambda: hidden("scipy", lambda: stats.interval([1.0, 2.0])),  # the t-interval
      ImportError, r"scipy\.stats is not installed .*" + EXTRA),
-    ("extras", "seaborn_missing", lambda: hidden("seaborn", lambda: report.plot_per_class(None)),
+    ("extras", "seaborn_missing", lambda: hidden("seaborn", lambda: figures.plot_per_class(None)),
      ImportError, r"seaborn is not installed .*" + EXTRA),
     ("extras", "sklearn_missing", lambda: hidden("sklearn", lambda: data.load_bundle("digits")),
      ImportError, r"sklearn\.datasets is not installed .*" + EXTRA),
@@ -305,6 +317,13 @@ def attack(x=None, y=None, eps=0.1, **options):
 def frame():
     pd = pytest.importorskip("pandas")
     return pd.DataFrame({"a": [1]})
+
+def long_tail_record(counts=(9, 5, 1)) -> dict:
+    "A result record on 3 classes, as `advanti.train.train` writes it (training counts per class unless None)."
+    summary = dict(avg_nat=1.0, worst_nat=2.0, avg_bdy=0.0, worst_bdy=0.0, avg_rob=3.0, worst_rob=4.0)
+    metric = dict(epoch=1, test=dict(natural=[0.0] * 3, robust=[0.0] * 3, counts=[1] * 3, summary=summary))
+    data = {} if counts is None else dict(train_class_counts=list(counts))
+    return dict(label="LT", config=dict(seed=0), metrics=dict(best=metric, last=metric), data=data)
 
 def autoattack():
     from advanti.metrics import autoattack_errors
