@@ -117,8 +117,8 @@ def check_parameters(name: str, values: dict, where: str="") -> dict:
     return values
 
 # %% ../nbs/07b_experiments.ipynb #x021a
-DRY_RUN = dict(max_batches=2, epochs=1, pretrain_epochs=1, finetune_epochs=1, eval_samples=4, autoattack_samples=2,
-               grid_points=5)
+DRY_RUN = dict(max_batches=2, batch_size=8, epochs=1, pretrain_epochs=1, finetune_epochs=1, eval_samples=4,
+               autoattack_samples=2, autoattack_rows=["CAAT (ReMargin)"], standard_autoattack_rows=[], grid_points=5)
 
 # %% ../nbs/07b_experiments.ipynb #x022
 def experiment_parameters(name: str, # a key of EXPERIMENTS

@@ -86,7 +86,7 @@ def classwise_row(counts: list[int], # training samples per class
         raise ValueError(f"anti_fraction={anti_fraction!r} is not valid: anti_fraction must be a number in [0, 1]")
     median = statistics.median(counts)
     signs = [1.0 if n < median else -anti_fraction if n > median else 0.0 for n in counts]
-    label = f"Class-wise signed rule (anti {anti_fraction:g}ε)"
+    label = f"Class-wise signed rule (anti {'' if anti_fraction == 1 else f'{anti_fraction:g}'}ε)"
     return dict(method="classwise_at", class_eps=[round(s * eps, 6) for s in signs], hot_start=True, label=label)
 
 # %% ../nbs/07d_protocol.ipynb #p019

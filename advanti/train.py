@@ -64,7 +64,7 @@ class TrainConfig:
     compile: bool = option(False, "flag") # torch.compile the model for ordinary steps (meta: `run.eager_model`)
     pin_memory: bool = option(False, "flag") # copy the training set to CUDA from pinned memory (CPU: nothing)
     deterministic: bool = option(False, "flag") # torch.use_deterministic_algorithms (bit-reproducible GPU runs)
-    max_batches: int|None = option(None, "count", optional=True) # train on at most this many batches per epoch (dry runs)
+    max_batches: int|None = option(None, "count", optional=True) # dry runs: batches per epoch, and test samples / batch_size
     def __post_init__(self):
         _check_config(self)
         if isinstance(self.attack, dict): self.attack = AttackSettings(**self.attack)
@@ -329,22 +329,24 @@ def _jsonable(obj):
     return obj
 
 # %% ../nbs/06_train.ipynb #c084
-def _pixel_evaluation(t: _Training) -> dict:
+def _pixel_evaluation(t: _Training, max_samples: int|None=None) -> dict:
     "Class-wise test errors of the model as given (pixel space) under the evaluation attack."
     t.pixel_model.eval()
-    return evaluate(t.pixel_model, t.pixel_bundle.test, t.pixel_bundle.num_classes, t.run.attack, device=t.run.device,
-                    seed=t.run.config.seed).to_dict()
+    return evaluate(t.pixel_model, t.pixel_bundle.test, t.pixel_bundle.num_classes, t.run.attack, max_samples,
+                    device=t.run.device, seed=t.run.config.seed).to_dict()
 
 # %% ../nbs/06_train.ipynb #c087
 def _final_metrics(t: _Training) -> dict:
     "Validation and test errors of the last epoch's model and of the best epoch's (whose weights the model keeps)."
     run, legacy = t.run, t.run.config.legacy_normalisation
-    metrics = {"last": dict(epoch=run.config.epochs, val=run.history[-1]["val"], test=run.evaluate(run.bundle.test))}
-    if legacy: metrics["last"]["test_pixel"] = _pixel_evaluation(t)  # the pixel-space attack, beside the legacy one
+    cap = None if run.config.max_batches is None else run.config.max_batches * run.config.batch_size  # a dry run
+    metrics = {"last": dict(epoch=run.config.epochs, val=run.history[-1]["val"], test=run.evaluate(run.bundle.test, cap))}
+    if legacy: metrics["last"]["test_pixel"] = _pixel_evaluation(t, cap)  # the pixel-space attack, beside the legacy one
+    if t.best[0] == run.config.epochs: return dict(metrics, best=copy.deepcopy(metrics["last"]))  # the same weights
     run.eager_model.load_state_dict(t.best_state)
     best_val = next(h["val"] for h in run.history if h["epoch"] == t.best[0])
-    metrics["best"] = dict(epoch=t.best[0], val=best_val, test=run.evaluate(run.bundle.test))
-    if legacy: metrics["best"]["test_pixel"] = _pixel_evaluation(t)
+    metrics["best"] = dict(epoch=t.best[0], val=best_val, test=run.evaluate(run.bundle.test, cap))
+    if legacy: metrics["best"]["test_pixel"] = _pixel_evaluation(t, cap)
     return metrics
 
 # %% ../nbs/06_train.ipynb #c089
