@@ -331,9 +331,10 @@ class Report:
     def __init__(self, folder: str|Path|None, # the report folder (None: a report that writes nothing)
                  title: str, # the heading of summary.md
                  out_dir: str|Path|None=None, # also write every table here (the notebook's results folder)
+                 note: str="", # said before every caption, e.g. "quick: for checking the pipeline, not for conclusions"
                 ):
         self.folder, self.parts = None if folder is None else check_folder(folder), [f"### {title}\n"]
-        self.out_dir = None if out_dir is None else check_folder(out_dir, "out_dir")
+        self.out_dir, self.note = None if out_dir is None else check_folder(out_dir, "out_dir"), note
 
     def _add(self, *parts: str):
         self.parts += list(parts)
@@ -343,11 +344,13 @@ class Report:
 
 # %% ../nbs/08_report.ipynb #c112
 @patch
-def table(self: Report, name: str, frame, caption: str):
+def table(self: Report, name: str, frame, caption: str) -> str: # the caption as written
     "Write `frame` as name.csv, name.md and name.tex (in the report folder and out_dir), and add it to summary.md."
+    caption = f"*({self.note})* {caption}" if self.note else caption
     for folder in (self.folder, self.out_dir):
-        if folder is not None: write_table(frame, folder / name, caption.replace("**", "").strip())
+        if folder is not None: write_table(frame, folder / name, caption.replace("*", "").strip())
     self._add(f"{caption}\n", markdown_table(frame))
+    return caption
 
 # %% ../nbs/08_report.ipynb #c115
 @patch

@@ -24,7 +24,7 @@ def show(report: Report, # the notebook's report (with its out_dir)
          caption: str, # what it shows
         ):
     "Write `frame` to the report's folders and print it under its caption."
-    report.table(name, frame, caption)
+    caption = report.table(name, frame, caption)
     print(f"{caption}\n\n{markdown_table(frame)}")
 
 # %% ../nbs/08c_results.ipynb #r010
