@@ -5,7 +5,7 @@
 # %% ../nbs/06_train.ipynb #c002
 from __future__ import annotations
 import copy, json, os, time
-from dataclasses import dataclass, field, asdict, fields
+from dataclasses import dataclass, field, asdict, fields, replace
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -64,7 +64,7 @@ class TrainConfig:
     compile: bool = option(False, "flag") # torch.compile the model for ordinary steps (meta: `run.eager_model`)
     pin_memory: bool = option(False, "flag") # copy the training set to CUDA from pinned memory (CPU: nothing)
     deterministic: bool = option(False, "flag") # torch.use_deterministic_algorithms (bit-reproducible GPU runs)
-    max_batches: int|None = option(None, "count", optional=True) # dry runs: batches per epoch, and test samples / batch_size
+    max_batches: int|None = option(None, "count", optional=True) # dry runs: train and test on this many batches' samples
     def __post_init__(self):
         _check_config(self)
         if isinstance(self.attack, dict): self.attack = AttackSettings(**self.attack)
@@ -178,6 +178,9 @@ def legacy_bundle(bundle, wrapper: LegacyInput):
 def _setup_run(model: nn.Module, bundle, method: Method, config: TrainConfig, init_state: dict|None) -> _Training:
     "Seed, place the model (wrapped under the legacy convention), build SGD and its schedule."
     attack = _resolve_attack(config, bundle)
+    if config.max_batches is not None:  # a dry run: the training split cut to the samples it trains on
+        keep = min(len(bundle.train.y), config.max_batches * config.batch_size)
+        bundle = replace(bundle, train=bundle.train.subset(torch.arange(keep)))
     device = torch.device(config.device or default_device())
     if config.threads: torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
