@@ -82,6 +82,8 @@ def _evaluate_parser(sub):
     ev.add_argument("--device", default=None, help="cpu | cuda (default: CUDA when available)")
 
 # %% ../nbs/09_cli.ipynb #k013
+def _dry(args: argparse.Namespace) -> bool: return getattr(args, "dry_run", False)  # `list` has no --dry-run
+
 def _selected(args: argparse.Namespace) -> tuple[dict, list[str]]:
     "The loaded profile and the experiments to run (ValueError on an unknown name, profile or parameter)."
     from advanti.experiments import EXPERIMENTS, load_profile, experiment_parameters
@@ -89,7 +91,7 @@ def _selected(args: argparse.Namespace) -> tuple[dict, list[str]]:
     names = args.only or list(profile["experiments"])
     for n in names:
         if n not in EXPERIMENTS: raise ValueError(f"unknown experiment {n!r}; valid: {', '.join(EXPERIMENTS)}")
-        experiment_parameters(n, profile, args.results, dry_run=args.dry_run)  # checks the parameters first
+        experiment_parameters(n, profile, args.results, dry_run=_dry(args))  # checks the parameters first
     return profile, names
 
 # %% ../nbs/09_cli.ipynb #k016
@@ -169,7 +171,7 @@ def _plans(args: argparse.Namespace, overrides: dict|None=None, folder: str|None
     "[(experiment, out_dir, parameters)] of the selected experiments."
     from advanti.experiments import experiment_parameters
     profile, names = _selected(args)
-    return [(n, *experiment_parameters(n, profile, args.results, overrides, folder, args.dry_run)) for n in names]
+    return [(n, *experiment_parameters(n, profile, args.results, overrides, folder, _dry(args))) for n in names]
 
 def _finish(failed: dict) -> int:
     "0, or SystemExit naming the failed experiments."
@@ -214,7 +216,7 @@ def status(args: argparse.Namespace) -> int:
     from advanti.experiments import experiment_status
     profile, names = _selected(args)
     for n in names:
-        s = experiment_status(n, profile, args.results, args.dry_run)
+        s = experiment_status(n, profile, args.results, _dry(args))
         print(f"{n} [{profile['name']}] {s['done']} done, {s['running']} running, {s['failed']} failed, "
               f"{s['missing']} missing; notebook {s['notebook']} ({s['out_dir']})")
         for log in s["logs"]:

@@ -44,6 +44,7 @@ def paired_verdicts(records: list[dict], # result records
                    ):
     "Paired differences of each of `methods` against every other row, one frame with a `method` column first."
     pd = optional_import("pandas")
+    if not methods: return pd.DataFrame(columns=["method"])  # nothing to compare
     labels = list(dict.fromkeys(r["label"] for r in records))
     parts = [paired_differences(records, m, [l for l in labels if l not in methods], which).assign(method=m)
              for m in methods if m in labels]
@@ -57,7 +58,8 @@ def show_verdicts(report: Report, # the notebook's report
                   paired, # output of `paired_verdicts`
                   caption: str, # what it shows
                  ):
-    "Show the paired differences, then one verdict sentence per method and row compared."
+    "Show the paired differences, then one verdict sentence per method and row compared (nothing for no comparison)."
+    if paired.empty: return
     show(report, name, paired, caption)
     for method, rows in paired.groupby("method", sort=False):
         lines = "\n".join(verdict_lines(rows.drop(columns="method"), method))
