@@ -39,7 +39,7 @@ def test_every_experiment_writes_tables_and_figures(tiny):
 def test_report_rebuilds_every_output_byte_for_byte(tiny):
     before, cached = _outputs(tiny), _cached(tiny)
     for path in before: (tiny / path).unlink()
-    assert main(["report", "--profile", "tiny", "--results", str(tiny), "--jobs", "2"]) == 0
+    assert main(["report", "--profile", "tiny", "--results", str(tiny)]) == 0
     after = _outputs(tiny)
     assert sorted(after) == sorted(before)
     assert [str(p) for p in before if before[p] != after[p]] == []
