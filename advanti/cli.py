@@ -63,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--profile", default=None, help="show this profile's jobs"); _common(listing, profile=False)
     clean = sub.add_parser("clean", help="list (or with --yes delete) records no profile uses under this code")
     clean.add_argument("--results", default="results"); clean.add_argument("--yes", action="store_true")
-    readme = sub.add_parser("readme", help="write the README's results block from the committed reports/")
-    readme.add_argument("--readme", default="README.md"); readme.add_argument("--reports", default="reports")
+    readme = sub.add_parser("readme", help="write the README's results block from the committed reports/full/")
+    readme.add_argument("--readme", default="README.md"); readme.add_argument("--reports", default="reports/full")
     return parser
 
 # %% ../nbs/09_cli.ipynb #k009

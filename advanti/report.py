@@ -15,7 +15,7 @@ from .tables import markdown_table, latex_table
 __all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'README_MARKERS', 'atomic_write',
            'safe_name', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table', 'write_table',
            'class_groups', 'group_table', 'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread',
-           'attack_comparison', 'readme_results', 'update_readme', 'slim_record', 'save_records', 'Report']
+           'attack_comparison', 'made_on', 'readme_results', 'update_readme', 'slim_record', 'save_records', 'Report']
 
 # %% ../nbs/08_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -283,20 +283,43 @@ def attack_comparison(records: list[dict], # result records (their best-epoch te
                                "pgd_worst": "PGD Worst Rob", "aa_worst": "AA Worst Rob",
                                "aa_minus_pgd_avg": "AA - PGD (avg)"})
 
+# %% ../nbs/08_report.ipynb #c092
+def made_on(reports: str|Path, # folder of committed report folders
+           ) -> str: # one Markdown line ("" when there is no record)
+    "Where the committed records were made: machine, kernels, threads, torch, Python, the reports' code versions."
+    records = {}
+    for p in sorted(Path(reports).glob("*/records/*.json")):
+        record = load_json(p)
+        if "provenance" in record: records[record["job"]["key"]] = record["provenance"]
+    if not records: return ""
+    def machine(v: dict) -> str:
+        cpu = v.get("cpu") or {}
+        kernels = f"{cpu['capability']} kernels{' pinned' if cpu.get('pinned') else ''}, " if cpu else ""
+        device = f"CUDA {v['cuda']}" if v.get("cuda") else "CPU only"
+        threads = cpu.get("threads", "unrecorded")
+        return (f"{v.get('processor') or v.get('machine', 'an unrecorded machine')} ({kernels}{threads} torch thread{'' if threads == 1 else 's'}), "
+                f"{device}, torch {v['torch']}, Python {v['python']}")
+    versions = sorted({str(load_json(p).get("code_version")) for p in Path(reports).glob("*/provenance.json")})
+    runs = f"{len(records)} training run{'' if len(records) == 1 else 's'}"
+    return (f"*{runs}, made on {'; '.join(sorted({machine(v) for v in records.values()}))}; "
+            f"code version {', '.join(versions)}.*\n")
+
 # %% ../nbs/08_report.ipynb #c093
-def readme_results(reports: str|Path="reports", # folder of committed report folders
+def readme_results(reports: str|Path="reports/full", # folder of committed report folders
                   ) -> str: # the README's results block (without the markers)
-    "Every `reports/*/summary.md`, in folder order."
-    parts = [p.read_text() for p in sorted(Path(reports).glob("*/summary.md"))]
-    if not parts: raise FileNotFoundError(f"no report: {Path(reports) / '*' / 'summary.md'} matches nothing")
-    return "\n".join(part.rstrip("\n") + "\n" for part in parts)
+    "`made_on`, then every report's `readme.md` (else its `summary.md`), in folder order."
+    folders = sorted(p.parent for p in Path(reports).glob("*/summary.md"))
+    if not folders: raise FileNotFoundError(f"no report: {Path(reports) / '*' / 'summary.md'} matches nothing")
+    digest = lambda f: (f / "readme.md") if (f / "readme.md").exists() else f / "summary.md"
+    parts = [made_on(reports), *(digest(f).read_text() for f in folders)]
+    return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
 
 # %% ../nbs/08_report.ipynb #c097
-README_MARKERS = ("<!-- results:start (generated from reports/*/summary.md by `advanti readme`; do not edit) -->",
+README_MARKERS = ("<!-- results:start (generated from the committed reports by `advanti readme`; do not edit) -->",
                   "<!-- results:end -->")
 
 def update_readme(readme: str|Path="README.md", # the README
-                  reports: str|Path="reports", # folder of committed report folders
+                  reports: str|Path="reports/full", # folder of committed report folders
                  ) -> bool: # True when the README changed
     "Replace the README's block between `README_MARKERS` with `readme_results(reports)`."
     text, (start, end) = Path(readme).read_text(), README_MARKERS
@@ -327,29 +350,39 @@ def save_records(records: list[dict], # result records (with their "job" key, as
 
 # %% ../nbs/08_report.ipynb #c109
 class Report:
-    "A report folder written as an experiment goes: tables with captions, records, figures, provenance and summary.md."
+    "A report folder written as an experiment goes: tables with captions, records, figures, provenance, summary.md."
     def __init__(self, folder: str|Path|None, # the report folder (None: a report that writes nothing)
-                 title: str, # the heading of summary.md
+                 title: str, # the heading of summary.md and readme.md
                  out_dir: str|Path|None=None, # also write every table here (the notebook's results folder)
                  note: str="", # said before every caption, e.g. "quick: for checking the pipeline, not for conclusions"
                 ):
-        self.folder, self.parts = None if folder is None else check_folder(folder), [f"### {title}\n"]
+        self.folder = None if folder is None else check_folder(folder)
+        self.parts, self.headlines = [f"### {title}\n"], [f"### {title}\n"]
         self.out_dir, self.note = None if out_dir is None else check_folder(out_dir, "out_dir"), note
 
-    def _add(self, *parts: str):
+    def _add(self, *parts: str, headline: bool=False):
+        "Add `parts` to summary.md, and to readme.md too when they are a headline."
         self.parts += list(parts)
-        if self.folder is not None: atomic_write(self.folder / "summary.md", "\n".join(self.parts))
+        if headline: self.headlines += list(parts)
+        if self.folder is None: return
+        atomic_write(self.folder / "summary.md", "\n".join(self.parts))
+        every = (self.folder / "summary.md").as_posix()
+        if headline: atomic_write(self.folder / "readme.md", "\n".join(self.headlines + [f"Every table: [{every}]({every})\n"]))
 
-    def text(self, text: str): self._add(text)
+    def text(self, text: str, headline: bool=False): self._add(text, headline=headline)
 
 # %% ../nbs/08_report.ipynb #c112
 @patch
-def table(self: Report, name: str, frame, caption: str) -> str: # the caption as written
+def table(self: Report, name: str, # the file stem
+          frame, # the table
+          caption: str, # what it shows
+          headline: bool=False, # also in readme.md, the README's digest
+         ) -> str: # the caption as written
     "Write `frame` as name.csv, name.md and name.tex (in the report folder and out_dir), and add it to summary.md."
     caption = f"*({self.note})* {caption}" if self.note else caption
     for folder in (self.folder, self.out_dir):
         if folder is not None: write_table(frame, folder / name, caption.replace("*", "").strip())
-    self._add(f"{caption}\n", markdown_table(frame))
+    self._add(f"{caption}\n", markdown_table(frame), headline=headline)
     return caption
 
 # %% ../nbs/08_report.ipynb #c115

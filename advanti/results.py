@@ -22,9 +22,10 @@ def show(report: Report, # the notebook's report (with its out_dir)
          name: str, # the table's file stem
          frame, # the table
          caption: str, # what it shows
+         headline: bool=False, # also in the report's readme.md, the README's digest
         ):
     "Write `frame` to the report's folders and print it under its caption."
-    caption = report.table(name, frame, caption)
+    caption = report.table(name, frame, caption, headline)
     print(f"{caption}\n\n{markdown_table(frame)}")
 
 # %% ../nbs/08c_results.ipynb #r010
@@ -57,13 +58,14 @@ def show_verdicts(report: Report, # the notebook's report
                   name: str, # the table's file stem
                   paired, # output of `paired_verdicts`
                   caption: str, # what it shows
+                  headline: bool=False, # the verdict sentences also in the report's readme.md (the README's digest)
                  ):
     "Show the paired differences, then one verdict sentence per method and row compared (nothing for no comparison)."
     if paired.empty: return
     show(report, name, paired, caption)
     for method, rows in paired.groupby("method", sort=False):
         lines = "\n".join(verdict_lines(rows.drop(columns="method"), method))
-        report.text(lines + "\n"); print(lines)
+        report.text(lines + "\n", headline); print(lines)
 
 # %% ../nbs/08c_results.ipynb #r018
 @dataclass
