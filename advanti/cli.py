@@ -328,7 +328,7 @@ def main(argv: list[str]|None=None) -> int:
         try: check_folder(args.results, "results")
         except OSError as error: parser.error(str(error))
     if args.command == "readme":
-        from advanti.report import update_readme
+        from advanti.readme import update_readme
         print(f"{args.readme}: {'updated' if update_readme(args.readme, args.reports) else 'already current'}")
         return 0
     try: return COMMANDS[args.command](args)

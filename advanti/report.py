@@ -12,10 +12,10 @@ from .checks import check_option, check_folder, optional_import
 from .tables import markdown_table, latex_table
 
 # %% auto #0
-__all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'README_MARKERS', 'atomic_write',
-           'safe_name', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table', 'write_table',
-           'class_groups', 'group_table', 'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread',
-           'attack_comparison', 'made_on', 'readme_results', 'update_readme', 'slim_record', 'save_records', 'Report']
+__all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'atomic_write', 'safe_name',
+           'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table', 'write_table', 'class_groups',
+           'group_table', 'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread',
+           'attack_comparison', 'slim_record', 'save_records', 'Report']
 
 # %% ../nbs/08_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -283,53 +283,6 @@ def attack_comparison(records: list[dict], # result records (their best-epoch te
                                "pgd_worst": "PGD Worst Rob", "aa_worst": "AA Worst Rob",
                                "aa_minus_pgd_avg": "AA - PGD (avg)"})
 
-# %% ../nbs/08_report.ipynb #c092
-def made_on(reports: str|Path, # folder of committed report folders
-           ) -> str: # one Markdown line ("" when there is no record)
-    "Where the committed records were made: machine, kernels, threads, torch, Python, the reports' code versions."
-    records = {}
-    for p in sorted(Path(reports).glob("*/records/*.json")):
-        record = load_json(p)
-        if "provenance" in record: records[record["job"]["key"]] = record["provenance"]
-    if not records: return ""
-    def machine(v: dict) -> str:
-        cpu = v.get("cpu") or {}
-        kernels = f"{cpu['capability']} kernels{' pinned' if cpu.get('pinned') else ''}, " if cpu else ""
-        device = f"CUDA {v['cuda']}" if v.get("cuda") else "CPU only"
-        threads = cpu.get("threads", "unrecorded")
-        return (f"{v.get('processor') or v.get('machine', 'an unrecorded machine')} ({kernels}{threads} torch thread{'' if threads == 1 else 's'}), "
-                f"{device}, torch {v['torch']}, Python {v['python']}")
-    versions = sorted({str(load_json(p).get("code_version")) for p in Path(reports).glob("*/provenance.json")})
-    runs = f"{len(records)} training run{'' if len(records) == 1 else 's'}"
-    return (f"*{runs}, made on {'; '.join(sorted({machine(v) for v in records.values()}))}; "
-            f"code version {', '.join(versions)}.*\n")
-
-# %% ../nbs/08_report.ipynb #c093
-def readme_results(reports: str|Path="reports/full", # folder of committed report folders
-                  ) -> str: # the README's results block (without the markers)
-    "`made_on`, then every report's `readme.md` (else its `summary.md`), in folder order."
-    folders = sorted(p.parent for p in Path(reports).glob("*/summary.md"))
-    if not folders: raise FileNotFoundError(f"no report: {Path(reports) / '*' / 'summary.md'} matches nothing")
-    digest = lambda f: (f / "readme.md") if (f / "readme.md").exists() else f / "summary.md"
-    parts = [made_on(reports), *(digest(f).read_text() for f in folders)]
-    return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
-
-# %% ../nbs/08_report.ipynb #c097
-README_MARKERS = ("<!-- results:start (generated from the committed reports by `advanti readme`; do not edit) -->",
-                  "<!-- results:end -->")
-
-def update_readme(readme: str|Path="README.md", # the README
-                  reports: str|Path="reports/full", # folder of committed report folders
-                 ) -> bool: # True when the README changed
-    "Replace the README's block between `README_MARKERS` with `readme_results(reports)`."
-    text, (start, end) = Path(readme).read_text(), README_MARKERS
-    if text.count(start) != 1 or text.count(end) != 1:
-        raise ValueError(f"{readme} must hold each results marker once: {start!r}, {end!r}")
-    head, rest = text.split(start); _, tail = rest.split(end)
-    new = f"{head}{start}\n{readme_results(reports)}{end}{tail}"
-    if new != text: atomic_write(readme, new)
-    return new != text
-
 # %% ../nbs/08_report.ipynb #c102
 def slim_record(record: dict) -> dict: # a result record
     "`record` with each epoch's diagnostics reduced to their scalars and validation to its summary."
@@ -367,7 +320,8 @@ class Report:
         if self.folder is None: return
         atomic_write(self.folder / "summary.md", "\n".join(self.parts))
         every = (self.folder / "summary.md").as_posix()
-        if headline: atomic_write(self.folder / "readme.md", "\n".join(self.headlines + [f"Every table: [{every}]({every})\n"]))
+        digest = self.headlines + [f"Every table: [{every}]({every})\n"]
+        if headline: atomic_write(self.folder / "readme.md", "\n".join(digest))
 
     def text(self, text: str, headline: bool=False): self._add(text, headline=headline)
 

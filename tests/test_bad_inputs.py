@@ -7,7 +7,7 @@ import contextlib, math, pickle, re, sys, tempfile
 from pathlib import Path
 import pytest, torch, torch.nn as nn
 
-from advanti import checks, data, figures, methods, perturb, report, stats, train as training
+from advanti import checks, data, figures, methods, perturb, readme, report, stats, train as training
 from advanti.methods import make_method
 from advanti.perturb import AttackSettings
 from advanti.train import TrainConfig
@@ -211,9 +211,9 @@ CASES = [
      NotADirectoryError, r"a_file is a file, not a folder"),
     ("report", "report_folder_is_a_file", lambda: report.Report(a_file(), "title"),  # before anything is written
      NotADirectoryError, r"folder='.*a_file' is not valid: .*a_file is a file, not a folder"),
-    ("report", "readme_without_markers", lambda: report.update_readme(a_file(), scratch()),
+    ("report", "readme_without_markers", lambda: readme.update_readme(a_file(), scratch()),
      ValueError, r"a_file must hold each results marker once"),
-    ("report", "no_reports", lambda: report.readme_results(scratch() / "empty"),
+    ("report", "no_reports", lambda: readme.readme_results(scratch() / "empty"),
      FileNotFoundError, r"no report: .*summary\.md matches nothing"),
     ("report", "autoattack_without_record", lambda: report.attack_comparison([], [dict(label="x", seed=0)]),
      ValueError, r"no record for AutoAttack result 'x' seed 0"),

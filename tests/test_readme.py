@@ -4,7 +4,8 @@ import json
 from pathlib import Path
 import pandas as pd
 import pytest
-from advanti.report import README_MARKERS, readme_results, summary_table, format_table
+from advanti.readme import README_MARKERS, readme_results
+from advanti.report import summary_table, format_table
 from advanti.stats import paired_differences
 
 def test_readme_results_block_equals_the_committed_reports(repo_root):
