@@ -319,9 +319,9 @@ class Report:
         if headline: self.headlines += list(parts)
         if self.folder is None: return
         atomic_write(self.folder / "summary.md", "\n".join(self.parts))
+        if not headline: return
         every = (self.folder / "summary.md").as_posix()
-        digest = self.headlines + [f"Every table: [{every}]({every})\n"]
-        if headline: atomic_write(self.folder / "readme.md", "\n".join(digest))
+        atomic_write(self.folder / "readme.md", "\n".join(self.headlines + [f"Every table: [{every}]({every})\n"]))
 
     def text(self, text: str, headline: bool=False): self._add(text, headline=headline)
 
