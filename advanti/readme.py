@@ -5,10 +5,12 @@
 # %% ../nbs/08d_readme.ipynb #d002
 from __future__ import annotations
 from pathlib import Path
-from .report import atomic_write, load_json
+from .checks import optional_import
+from .report import atomic_write, load_json, COLUMN_NAMES
+from .tables import markdown_table
 
 # %% auto #0
-__all__ = ['README_MARKERS', 'made_on', 'readme_results', 'update_readme']
+__all__ = ['README_MARKERS', 'made_on', 'verdict_overview', 'readme_results', 'update_readme']
 
 # %% ../nbs/08d_readme.ipynb #c092
 def made_on(reports: str|Path, # folder of committed report folders
@@ -32,14 +34,39 @@ def made_on(reports: str|Path, # folder of committed report folders
     return (f"*{runs}, made on {'; '.join(sorted({machine(v) for v in records.values()}))}; "
             f"code version {', '.join(versions)}.*\n")
 
+# %% ../nbs/08d_readme.ipynb #c092v
+def verdict_overview(reports: str|Path="reports/full", # folder of committed report folders
+                    ) -> str: # a Markdown section ("" when no report holds a verdict table)
+    "Per report, scenario and compared method: how many paired comparisons are better, worse, not distinguishable."
+    pd, rows = optional_import("pandas"), []
+    def against(part, verdict: str) -> str: # "control (errors); ..." where the verdict is `verdict`
+        hits = part[part["verdict"] == verdict]
+        return "; ".join(f"{versus} ({', '.join(COLUMN_NAMES.get(c, c) for c in g['column'])})"
+                         for versus, g in hits.groupby("versus", sort=False)) or "none"
+    for path in sorted(Path(reports).glob("*/verdict_*best.csv")):
+        scenario = path.stem.removeprefix("verdict_").removesuffix("best").strip("_") or path.parent.name
+        frame = pd.read_csv(path)
+        if not {"method", "versus", "column", "seeds", "verdict"} <= set(frame.columns): continue  # not a verdict table
+        for method, part in frame.groupby("method", sort=False):
+            n = part["verdict"].value_counts()
+            rows.append({"Report": path.parent.name, "Scenario": scenario.replace("_", " "), "Method": method,
+                         "Seeds": "/".join(str(s) for s in sorted(set(part["seeds"]))), "Comparisons": len(part),
+                         **{v.capitalize(): int(n.get(v, 0)) for v in ("better", "worse", "not distinguishable")},
+                         "Better against": against(part, "better"), "Worse against": against(part, "worse")})
+    if not rows: return ""
+    return ("### Verdicts at a glance (best epoch)\n\nEach method against every other row of its table, on each error "
+            "(natural and robust, average and worst class): better or worse when the confidence interval (95% in "
+            "the experiments) of the paired difference over data seeds excludes zero, not distinguishable otherwise (and always with one data "
+            "seed). The reports below give the differences and intervals.\n\n" + markdown_table(pd.DataFrame(rows)))
+
 # %% ../nbs/08d_readme.ipynb #c093
 def readme_results(reports: str|Path="reports/full", # folder of committed report folders
                   ) -> str: # the README's results block (without the markers)
-    "`made_on`, then every report's `readme.md` (else its `summary.md`), in folder order."
+    "`made_on`, `verdict_overview`, then every report's `readme.md` (else its `summary.md`), in folder order."
     folders = sorted(p.parent for p in Path(reports).glob("*/summary.md"))
     if not folders: raise FileNotFoundError(f"no report: {Path(reports) / '*' / 'summary.md'} matches nothing")
     digest = lambda f: (f / "readme.md") if (f / "readme.md").exists() else f / "summary.md"
-    parts = [made_on(reports), *(digest(f).read_text() for f in folders)]
+    parts = [made_on(reports), verdict_overview(reports), *(digest(f).read_text() for f in folders)]
     return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
 
 # %% ../nbs/08d_readme.ipynb #c097
