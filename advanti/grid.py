@@ -122,19 +122,21 @@ class GridDisplay:
         self.tty = getattr(self.stream, "isatty", lambda: False)()
 
 # %% ../nbs/07a_grid.ipynb #g019
-def _running_epochs(task: Task) -> int:
-    "Epochs the running task has done, from its progress file (0 before its first)."
-    try: return int(load_json(progress_path(task.job, task.out_dir))["epoch"])
-    except (OSError, ValueError, KeyError): return 0
+def _progress(task: Task, since: float) -> dict|None:
+    "The task's progress file; None when there is none or a run that began before `since` left it (a killed one)."
+    try: progress = load_json(progress_path(task.job, task.out_dir))
+    except (OSError, ValueError): return None
+    return progress if progress.get("started", 0) >= since else None
 
 def _clock(seconds: float) -> str: return f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
 
 # %% ../nbs/07a_grid.ipynb #g020
 def _line(self: GridDisplay, running: list[Task]) -> str:
     "The display's current line."
-    queued = [t for t in running if not progress_path(t.job, t.out_dir).exists()]  # submitted, not started yet
+    progress = {t.id: _progress(t, self.started) for t in running}
+    queued = [t for t in running if progress[t.id] is None]  # submitted, not started yet
     running = [t for t in running if t not in queued]
-    now, epochs = time.time() - self.started, {t.id: _running_epochs(t) for t in running}
+    now, epochs = time.time() - self.started, {t.id: int(progress[t.id].get("epoch", 0)) for t in running}
     done_epochs = sum(self.epochs[i] for i in self.finished) + sum(epochs.values())
     total = sum(self.epochs.values())
     left = f", ~{_clock(now / done_epochs * (total - done_epochs))} left" if done_epochs else ""
