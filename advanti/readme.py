@@ -6,7 +6,7 @@
 from __future__ import annotations
 from pathlib import Path
 from .checks import optional_import
-from .report import atomic_write, load_json, COLUMN_NAMES
+from .report import atomic_write, load_json, safe_name, COLUMN_NAMES
 from .tables import markdown_table
 
 # %% auto #0
@@ -43,13 +43,17 @@ def verdict_overview(reports: str|Path="reports/full", # folder of committed rep
         hits = part[part["verdict"] == verdict]
         return "; ".join(f"{versus} ({', '.join(COLUMN_NAMES.get(c, c) for c in g['column'])})"
                          for versus, g in hits.groupby("versus", sort=False)) or "none"
+    def scenario(path: Path) -> str: # the scenario's name from the report's provenance, else from the file name
+        slug = path.stem.removeprefix("verdict_").removesuffix("best").strip("_") or path.parent.name
+        provenance = path.parent / "provenance.json"
+        names = load_json(provenance).get("scenarios", {}) if provenance.exists() else {}
+        return next((s for s in names if safe_name(s, keep="").strip("_") == slug), slug.replace("_", " "))
     for path in sorted(Path(reports).glob("*/verdict_*best.csv")):
-        scenario = path.stem.removeprefix("verdict_").removesuffix("best").strip("_") or path.parent.name
         frame = pd.read_csv(path)
         if not {"method", "versus", "column", "seeds", "verdict"} <= set(frame.columns): continue  # not a verdict table
         for method, part in frame.groupby("method", sort=False):
             n = part["verdict"].value_counts()
-            rows.append({"Report": path.parent.name, "Scenario": scenario.replace("_", " "), "Method": method,
+            rows.append({"Report": path.parent.name, "Scenario": scenario(path), "Method": method,
                          "Seeds": "/".join(str(s) for s in sorted(set(part["seeds"]))), "Comparisons": len(part),
                          **{v.capitalize(): int(n.get(v, 0)) for v in ("better", "worse", "not distinguishable")},
                          "Better against": against(part, "better"), "Worse against": against(part, "worse")})
