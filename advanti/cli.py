@@ -292,11 +292,16 @@ def _profile_line(name: str, params: dict) -> str:
 def stale_files(results: str|Path) -> list[Path]:
     "Files under `results` of jobs that no shipped profile declares under the current code."
     from advanti.experiments import EXPERIMENTS, profile_names, load_profile, experiment_parameters, declared_jobs
+    from advanti.runner import Job, read_record
     used = set()
     for p in profile_names():
         profile = load_profile(p)
         for name in profile["experiments"]:
-            used |= {j.key() for j, _ in declared_jobs(name, experiment_parameters(name, profile, results)[1])}
+            jobs = [j for j, _ in declared_jobs(name, experiment_parameters(name, profile, results)[1])]
+            used |= {j.key() for j in jobs} | {Job(**j.init).key() for j in jobs if j.init}  # with the hot starts
+    for path in Path(results).glob("jobs/*/*/records/*.json"):  # the random control: its notebook trains it
+        job = (read_record(path) or {}).get("job", {})
+        if job.get("method") == "random_mix" and job.get("init") and Job(**job["init"]).key() in used: used.add(job["key"])
     stale = []
     for path in sorted(Path(results).glob("*/*/*/*")) + sorted(Path(results).glob("*/*/*/*/*")):
         parts = path.relative_to(results).parts

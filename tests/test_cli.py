@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from advanti.cli import main
 from advanti.experiments import experiment_parameters, declared_jobs
-from advanti.runner import record_path, weights_path, read_record
+from advanti.runner import Job, record_path, weights_path, read_record
 
 PROFILE = str(Path(__file__).parent / "fixtures" / "tiny-standard.yaml")  # the standard notebook on three rows
 
@@ -41,7 +41,16 @@ def test_reproduce_status_force_report_clean(tmp_path, capsys):
     main(["clean", "--results", str(tmp_path)])
     assert str(stale) in capsys.readouterr().out and stale.exists()
     main(["clean", "--results", str(tmp_path), "--yes"])
-    assert not stale.exists() and any((folder / "records").iterdir())
+    assert not stale.exists() and all(record_path(j, f).exists() for j, f in jobs if j is not erm)  # ERM: unlinked above
+    hot_starts = [Job(**j.init) for j, _ in jobs if j.init]
+    assert hot_starts and all(record_path(j, folder).exists() for j in hot_starts), "clean deleted a hot start in use"
+    # the random control (trained by caat_ablation, declared by no profile) stays while its hot start is in use
+    caat = next(j for j, _ in jobs if j.init)
+    kept, gone = folder / "records" / "Control_ random-seed0-aaaaaaaaaa.json", folder / "records" / "ERM-seed0-bbbbbbbbbb.json"
+    kept.write_text(json.dumps(dict(job=dict(method="random_mix", init=caat.init, key="aaaaaaaaaa"))))
+    gone.write_text(json.dumps(dict(job=dict(method="erm", init=caat.init, key="bbbbbbbbbb"))))
+    main(["clean", "--results", str(tmp_path), "--yes"])
+    assert kept.exists() and not gone.exists()
 
 def test_run_writes_its_own_folder_and_evaluate_reads_weights(tmp_path, capsys):
     assert main(["run", "standard", "--profile", "tiny", "--results", str(tmp_path), "-p", "rows", "[ERM, PGD-AT]",
