@@ -47,7 +47,7 @@ def experiments_folder() -> Path:
 
 # %% ../nbs/07b_experiments.ipynb #x008
 def results_folder(experiment: str, # a key of EXPERIMENTS
-                   folder: str="quick", # the profile folder
+                   folder: str="notebook", # the folder of a notebook run on its own (a profile's run names its own)
                   ) -> Path:
     "Where an experiment's results go when its notebook runs on its own: <ADVANTI_RESULTS or repo>/results/..."
     return Path(os.environ.get("ADVANTI_RESULTS", repository_root() / "results")) / experiment / folder

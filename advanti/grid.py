@@ -72,11 +72,11 @@ def _pin_worker(counter, gpus: int):
 # %% ../nbs/07a_grid.ipynb #g012
 class LocalPool:
     "Worker processes on this machine (spawned; one thread each on a CPU, one GPU each when there are several)."
-    def __init__(self, workers: int|None=None): # processes (default: the GPUs when several, else the CPU cores)
+    def __init__(self, workers: int|None=None): # processes (default: one per GPU when there is one, else per CPU core)
         gpus = torch.cuda.device_count()
         if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
             raise ValueError(f"workers={workers!r} is not valid: workers must be a positive int or None")
-        self.workers, self.gpus, self.pool = workers or (gpus if gpus > 1 else os.cpu_count() or 1), gpus, None
+        self.workers, self.gpus, self.pool = workers or gpus or os.cpu_count() or 1, gpus, None
     def submit(self, tasks: list[Task]) -> list:
         "Start `tasks`; a future per task."
         import concurrent.futures, multiprocessing
