@@ -14,7 +14,8 @@ __all__ = ['COMMANDS', 'reproduce', 'custom_run', 'report', 'status', 'evaluate_
 # %% ../nbs/09_cli.ipynb #k005
 def _common(parser: argparse.ArgumentParser, profile: bool=True):
     "Options shared by the commands that work on a profile's experiments."
-    if profile: parser.add_argument("--profile", default="quick", help="tiny | quick | full | paper | paper-cifar100, or a .yaml path")
+    if profile: parser.add_argument("--profile", default="quick",
+                                    help="tiny | quick | full | paper | paper-cifar100, or a .yaml path")
     parser.add_argument("--only", nargs="+", default=None, metavar="EXPERIMENT", help="these experiments only")
     parser.add_argument("--results", default="results", help="results root (default: results/)")
     if profile: parser.add_argument("--dry-run", action="store_true", help="every job for one epoch of two batches, "
@@ -26,7 +27,8 @@ def _grid_options(parser: argparse.ArgumentParser):
     parser.add_argument("--executor", default="local", choices=["local", "slurm", "submitit-local"],
                         help="local: a process pool here; slurm: Slurm job arrays via submitit; submitit-local: "
                              "submitit's local executor")
-    parser.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per GPU, else one per CPU core)")
+    parser.add_argument("--jobs", type=_positive, default=None,
+                        help="worker processes (default: one per GPU, else one per CPU core)")
     parser.add_argument("--force", nargs="*", default=None, metavar="JOB",
                         help="run again: every selected job, or the jobs with these labels or keys")
     parser.add_argument("--no-pin", action="store_true", help="do not pin the CPU kernels (advanti.machine)")
@@ -301,7 +303,8 @@ def stale_files(results: str|Path) -> list[Path]:
             used |= {j.key() for j in jobs} | {Job(**j.init).key() for j in jobs if j.init}  # with the hot starts
     for path in Path(results).glob("jobs/*/*/records/*.json"):  # the random control: its notebook trains it
         job = (read_record(path) or {}).get("job", {})
-        if job.get("method") == "random_mix" and job.get("init") and Job(**job["init"]).key() in used: used.add(job["key"])
+        if job.get("method") == "random_mix" and job.get("init") and Job(**job["init"]).key() in used:
+            used.add(job["key"])
     stale = []
     for path in sorted(Path(results).glob("*/*/*/*")) + sorted(Path(results).glob("*/*/*/*/*")):
         parts = path.relative_to(results).parts

@@ -60,8 +60,9 @@ def verdict_overview(reports: str|Path="reports/full", # folder of committed rep
     if not rows: return ""
     return ("### Verdicts at a glance (best epoch)\n\nEach method against every other row of its table, on each error "
             "(natural and robust, average and worst class): better or worse when the confidence interval (95% in "
-            "the experiments) of the paired difference over data seeds excludes zero, not distinguishable otherwise (and always with one data "
-            "seed). The reports below give the differences and intervals.\n\n" + markdown_table(pd.DataFrame(rows)))
+            "the experiments) of the paired difference over data seeds excludes zero, not distinguishable otherwise "
+            "(and always with one data seed). The reports below give the differences and intervals.\n\n"
+            + markdown_table(pd.DataFrame(rows)))
 
 # %% ../nbs/08d_readme.ipynb #c093
 def readme_results(reports: str|Path="reports/full", # folder of committed report folders
