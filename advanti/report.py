@@ -257,13 +257,17 @@ def epoch_spread(frame, # output of `history_frame`
 
 # %% ../nbs/08_report.ipynb #c083
 def _attack_rows(records: list[dict], autoattack_results: list[dict]):
-    "One row per AutoAttack result: label, seed, PGD and AutoAttack robust errors (avg and worst class), attack."
+    "One row per AutoAttack result: label, data seed, PGD and AutoAttack robust errors (avg and worst class), attack."
     pd = optional_import("pandas")
-    pgd = {(r["label"], r["config"]["seed"]): r["metrics"]["best"]["test"]["summary"] for r in records}
+    by_key, by_seed = {r["job"]["key"]: r for r in records if "job" in r}, {}
+    for r in records: by_seed.setdefault((r["label"], r["config"]["seed"]), []).append(r)
     rows = []
-    for a in autoattack_results:
-        p = pgd.get((a["label"], a["seed"]))
-        if p is None: raise ValueError(f"no record for AutoAttack result {a['label']!r} seed {a['seed']}")
+    for a in autoattack_results:  # by the job's key, else by label and seed (one run each: no meta seeds)
+        found = [by_key[a["key"]]] if a.get("key") in by_key else by_seed.get((a["label"], a["seed"]), [])
+        if not found: raise ValueError(f"no record for AutoAttack result {a['label']!r} seed {a['seed']}")
+        if len(found) > 1: raise ValueError(f"AutoAttack result {a['label']!r} seed {a['seed']} matches {len(found)} "
+                                            "records (meta seeds): it needs its job's key")
+        p = found[0]["metrics"]["best"]["test"]["summary"]
         rows.append(dict(label=a["label"], seed=a["seed"], pgd_avg=p["avg_rob"], aa_avg=a["summary"]["avg_rob"],
                          pgd_worst=p["worst_rob"], aa_worst=a["summary"]["worst_rob"], attack=a["attack"]))
     return pd.DataFrame(rows)
@@ -274,14 +278,14 @@ def attack_comparison(records: list[dict], # result records (their best-epoch te
                       digits: int=1, # decimals
                      ):
     "Robust error (avg and worst class) under PGD and AutoAttack per method, and the difference."
-    frame = _attack_rows(records, autoattack_results)
-    out = frame.groupby("label", sort=False)[["pgd_avg", "aa_avg", "pgd_worst", "aa_worst"]].mean().reset_index()
-    out["aa_minus_pgd_avg"] = out["aa_avg"] - out["pgd_avg"]
-    out["seeds"] = frame.groupby("label", sort=False)["seed"].count().values
-    out = out.round(digits)
-    return out.rename(columns={"label": "Method", "pgd_avg": "PGD Avg Rob", "aa_avg": "AA Avg Rob",
-                               "pgd_worst": "PGD Worst Rob", "aa_worst": "AA Worst Rob",
-                               "aa_minus_pgd_avg": "AA - PGD (avg)"})
+    frame, errors = _attack_rows(records, autoattack_results), ["pgd_avg", "aa_avg", "pgd_worst", "aa_worst"]
+    per_seed = frame.groupby(["label", "seed"], sort=False)[errors].mean().reset_index()
+    out = per_seed.groupby("label", sort=False)[errors].mean().reset_index()
+    out["aa_minus_pgd_avg"], out["aa_minus_pgd_worst"] = out["aa_avg"] - out["pgd_avg"], out["aa_worst"] - out["pgd_worst"]
+    out["seeds"] = per_seed.groupby("label", sort=False)["seed"].count().values
+    return out.round(digits).rename(columns={"label": "Method", "pgd_avg": "PGD Avg Rob", "aa_avg": "AA Avg Rob",
+        "pgd_worst": "PGD Worst Rob", "aa_worst": "AA Worst Rob", "aa_minus_pgd_avg": "AA - PGD (avg)",
+        "aa_minus_pgd_worst": "AA - PGD (worst)", "seeds": "Data seeds"})
 
 # %% ../nbs/08_report.ipynb #c102
 def slim_record(record: dict) -> dict: # a result record
