@@ -281,7 +281,8 @@ def attack_comparison(records: list[dict], # result records (their best-epoch te
     frame, errors = _attack_rows(records, autoattack_results), ["pgd_avg", "aa_avg", "pgd_worst", "aa_worst"]
     per_seed = frame.groupby(["label", "seed"], sort=False)[errors].mean().reset_index()
     out = per_seed.groupby("label", sort=False)[errors].mean().reset_index()
-    out["aa_minus_pgd_avg"], out["aa_minus_pgd_worst"] = out["aa_avg"] - out["pgd_avg"], out["aa_worst"] - out["pgd_worst"]
+    out["aa_minus_pgd_avg"] = out["aa_avg"] - out["pgd_avg"]
+    out["aa_minus_pgd_worst"] = out["aa_worst"] - out["pgd_worst"]
     out["seeds"] = per_seed.groupby("label", sort=False)["seed"].count().values
     return out.round(digits).rename(columns={"label": "Method", "pgd_avg": "PGD Avg Rob", "aa_avg": "AA Avg Rob",
         "pgd_worst": "PGD Worst Rob", "aa_worst": "AA Worst Rob", "aa_minus_pgd_avg": "AA - PGD (avg)",
