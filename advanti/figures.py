@@ -63,18 +63,18 @@ def plot_per_class(frame, # output of `per_class_frame`
                    path: str|Path|None=None, # PNG destination (and its PDF); None only returns the figure
                    kinds: tuple=("natural", "robust"), # panels
                    title: str="", # figure title
-                   band_note: bool=True, # append "(band: ± 1 std over seeds)" to the title when there is a band
+                   band_note: bool=True, # append "(band: ± 1 std over runs)" to the title when there is a band
                   ):
-    "Seaborn line plot of per-class error, one panel per error kind, one line per method (mean over seeds)."
+    "Seaborn line plot of per-class error, one panel per error kind, one line per method (mean over its runs)."
     sns = optional_import("seaborn")
     sns.set_theme(style="whitegrid")
     data = frame[frame["kind"].isin(kinds)]
     grid = sns.relplot(data=data, x="cls", y="error", hue="label", col="kind", kind="line", marker="o",
                        errorbar="sd", height=3.2, aspect=1.3, col_order=list(kinds))
-    grid.set_axis_labels("class", "error (%)"); grid.set_titles("{col_name} error")
+    grid.set_axis_labels("class", "error (%)"); grid.set_titles("{col_name} error"); grid.set(ylim=(0, 100))
     if grid.legend is not None: grid.legend.set_title("method")
     if band_note and len(data) and data.groupby(["label", "kind", "cls"]).size().max() >= 2:
-        title = f"{title} (band: ± 1 std over seeds)".strip()
+        title = f"{title} (band: ± 1 std over runs)".strip()
     if title: grid.figure.suptitle(title, y=1.03)
     if path is not None: save_figure(grid.figure, path)
     return grid.figure

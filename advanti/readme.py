@@ -6,6 +6,7 @@
 from __future__ import annotations
 from pathlib import Path
 from .checks import optional_import
+from .experiments import profile_names
 from .report import atomic_write, load_json, safe_name, COLUMN_NAMES
 from .tables import markdown_table
 
@@ -15,11 +16,14 @@ __all__ = ['README_MARKERS', 'made_on', 'verdict_overview', 'readme_results', 'u
 # %% ../nbs/08d_readme.ipynb #c092
 def made_on(reports: str|Path, # folder of committed report folders
            ) -> str: # one Markdown line ("" when there is no record)
-    "Where the committed records were made: machine, kernels, threads, torch, Python, the reports' code versions."
-    records = {}
+    "Where the committed records were made: profile, seeds, machine, kernels, threads, torch, Python, code versions."
+    records, seeds, meta_seeds = {}, set(), set()
     for p in sorted(Path(reports).glob("*/records/*.json")):
         record = load_json(p)
-        if "provenance" in record: records[record["job"]["key"]] = record["provenance"]
+        if "provenance" not in record: continue
+        records[record["job"]["key"]] = record["provenance"]
+        seeds.add(record["config"]["seed"])
+        if (record.get("options") or {}).get("meta_seed") is not None: meta_seeds.add(record["options"]["meta_seed"])
     if not records: return ""
     def machine(v: dict) -> str:
         cpu = v.get("cpu") or {}
@@ -29,8 +33,12 @@ def made_on(reports: str|Path, # folder of committed report folders
         name = v.get("processor") or v.get("machine", "an unrecorded machine")
         return (f"{name} ({kernels}{threads} torch thread{'' if threads == 1 else 's'}), {device}, torch {v['torch']}, "
                 f"Python {v['python']}")
-    versions = sorted({str(load_json(p).get("code_version")) for p in Path(reports).glob("*/provenance.json")})
-    runs = f"{len(records)} training run{'' if len(records) == 1 else 's'}"
+    provenances = [load_json(p) for p in Path(reports).glob("*/provenance.json")]
+    versions = sorted({str(p["code_version"]) for p in provenances if p.get("code_version")})
+    profile = Path(reports).resolve().name
+    runs = (f"{len(records)} training run{'' if len(records) == 1 else 's'}"
+            f"{f' of the `{profile}` profile' if profile in profile_names() else ''}, data seeds {sorted(seeds)}"
+            f"{f', meta seeds {sorted(meta_seeds)}' if meta_seeds else ''}")
     return (f"*{runs}, made on {'; '.join(sorted({machine(v) for v in records.values()}))}; "
             f"code version {', '.join(versions)}.*\n")
 

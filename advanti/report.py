@@ -359,7 +359,8 @@ def figures(self: Report, paths: list, caption: str="Figures"):
     for p in map(Path, paths):
         for f in (p, p.with_suffix(".pdf")):
             if f == p or f.exists(): shutil.copyfile(f, self.folder / f.name)
-    self._add(f"{caption}: " + ", ".join(f"[{Path(p).stem}]({self.folder / Path(p).name})" for p in paths) + "\n")
+    links = ", ".join(f"[{Path(p).stem}]({Path(p).name})" for p in paths)  # relative to summary.md, beside it
+    self._add(f"{caption}: {links}\n")
 
 # %% ../nbs/08_report.ipynb #c121
 @patch

@@ -10,12 +10,14 @@ from pathlib import Path
 from fastcore.basics import patch
 from .checks import optional_import
 from .tables import markdown_table
-from .report import COLUMNS, HEADERS, summary_table, format_table, attack_comparison, flag_rows, history_frame, Report
+from .report import COLUMNS, HEADERS, summary_table, format_table, attack_comparison, flag_rows, sanity_flags, history_frame, Report
+from .perturb import attack_settings
 from .stats import paired_differences, verdict_lines
 
 # %% auto #0
-__all__ = ['show', 'error_table', 'paired_verdicts', 'show_verdicts', 'AutoAttackPlan', 'noise_caption', 'legacy_table',
-           'mean_anti_share', 'last_diagnostics', 'cost_table', 'cycle_table', 'memory_table', 'plot_cost']
+__all__ = ['show', 'error_table', 'reading_note', 'show_flags', 'paired_verdicts', 'show_verdicts', 'AutoAttackPlan',
+           'noise_caption', 'legacy_table', 'mean_anti_share', 'last_diagnostics', 'cost_table', 'cycle_table',
+           'memory_table', 'plot_cost']
 
 # %% ../nbs/08c_results.ipynb #r007
 def show(report: Report, # the notebook's report (with its out_dir)
@@ -37,6 +39,28 @@ def error_table(records: list[dict], # result records
     table = format_table(summary_table(records, which), spread=True)
     table = table[["Method", *(HEADERS[c] for c in columns), "Runs"]]
     return flag_rows(table, records, which)
+
+# %% ../nbs/08c_results.ipynb #r011n
+def reading_note(dataset: str, # a key of `advanti.perturb.ATTACK_SETTINGS`
+                ) -> str: # a sentence for a caption
+    "How to read an error table on `dataset`: the attack behind 'robust', the best epoch, the sanity flag."
+    s = attack_settings(dataset)
+    eps = f"{s.eval_eps * 255:g}/255" if dataset.startswith("cifar") else f"{s.eval_eps:g}"
+    floors = ("; ⚠ below floor: a run under its sanity floor on clean digits (ERM 97% clean accuracy, PGD-AT 60% "
+              "PGD-20 accuracy), named below the table" if dataset == "digits" else "")
+    return (f"Robust: PGD-{s.eval_steps} at ε = {eps} (pixel scale); best epoch: the lowest validation robust error "
+            f"(natural error for ERM){floors}.")
+
+# %% ../nbs/08c_results.ipynb #r011f
+def show_flags(report: Report, # the notebook's report
+               records: list[dict], # the records behind the table just shown
+               which: str="best", # "best" or "last" epoch
+               headline: bool=False, # also in the report's readme.md
+              ) -> list[str]: # the sentences written (none when every run passes)
+    "Name, below a table, each run of `records` under its sanity floor."
+    flags = sanity_flags(records, which)
+    if flags: report.text("".join(f"- {line}\n" for line in flags), headline); print(*flags, sep="\n")
+    return flags
 
 # %% ../nbs/08c_results.ipynb #r013
 def paired_verdicts(records: list[dict], # result records
