@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from .checks import optional_import
 from .experiments import profile_names
-from .report import atomic_write, load_json, safe_name, COLUMN_NAMES
+from .report import atomic_write, load_json, safe_name
 from .tables import markdown_table
 
 # %% auto #0
@@ -47,10 +47,10 @@ def verdict_overview(reports: str|Path="reports/full", # folder of committed rep
                     ) -> str: # a Markdown section ("" when no report holds a verdict table)
     "Per report, scenario and compared method: how many paired comparisons are better, worse, not distinguishable."
     pd, rows = optional_import("pandas"), []
-    def against(part, verdict: str) -> str: # "control (errors); ..." where the verdict is `verdict`
-        hits = part[part["verdict"] == verdict]
-        return "; ".join(f"{versus} ({', '.join(COLUMN_NAMES.get(c, c) for c in g['column'])})"
-                         for versus, g in hits.groupby("versus", sort=False)) or "none"
+    def against(part, verdict: str) -> str: # "row (errors); ..." where the verdict is `verdict`
+        hits = part[part["Verdict"] == verdict]
+        groups = hits.groupby("Versus", sort=False)
+        return "; ".join(f"{versus} ({', '.join(g['Error'])})" for versus, g in groups) or "none"
     def scenario(path: Path) -> str: # the scenario's name from the report's provenance, else from the file name
         slug = path.stem.removeprefix("verdict_").removesuffix("best").strip("_") or path.parent.name
         provenance = path.parent / "provenance.json"
@@ -58,11 +58,12 @@ def verdict_overview(reports: str|Path="reports/full", # folder of committed rep
         return next((s for s in names if safe_name(s, keep="").strip("_") == slug), slug.replace("_", " "))
     for path in sorted(Path(reports).glob("*/verdict_*best.csv")):
         frame = pd.read_csv(path)
-        if not {"method", "versus", "column", "seeds", "verdict"} <= set(frame.columns): continue  # not a verdict table
-        for method, part in frame.groupby("method", sort=False):
-            n = part["verdict"].value_counts()
+        if not {"Method", "Versus", "Error", "Data seeds", "Verdict"} <= set(frame.columns): continue  # another table
+        for method, part in frame.groupby("Method", sort=False):
+            n = part["Verdict"].value_counts()
             rows.append({"Report": path.parent.name, "Scenario": scenario(path), "Method": method,
-                         "Seeds": "/".join(str(s) for s in sorted(set(part["seeds"]))), "Comparisons": len(part),
+                         "Data seeds": "/".join(str(s) for s in sorted(set(part["Data seeds"]))),
+                         "Comparisons": len(part),
                          **{v.capitalize(): int(n.get(v, 0)) for v in ("better", "worse", "not distinguishable")},
                          "Better against": against(part, "better"), "Worse against": against(part, "worse")})
     if not rows: return ""

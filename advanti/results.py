@@ -10,13 +10,14 @@ from pathlib import Path
 from fastcore.basics import patch
 from .checks import optional_import
 from .tables import markdown_table
-from .report import COLUMNS, HEADERS, summary_table, format_table, attack_comparison, flag_rows, sanity_flags, history_frame, Report
+from .report import COLUMNS, COLUMN_NAMES, HEADERS, summary_table, format_table, attack_comparison, flag_rows, sanity_flags, history_frame, Report
 from .perturb import attack_settings
 from .stats import paired_differences, verdict_lines
 
 # %% auto #0
-__all__ = ['show', 'error_table', 'reading_note', 'show_flags', 'paired_verdicts', 'show_verdicts', 'AutoAttackPlan',
-           'noise_caption', 'legacy_table', 'mean_anti_share', 'last_diagnostics', 'cost_table', 'cycle_table',
+__all__ = ['VERDICT_HEADERS', 'BENCH_NAMES', 'MODEL_NAMES', 'show', 'error_table', 'reading_note', 'show_flags',
+           'paired_verdicts', 'verdict_table', 'show_verdicts', 'AutoAttackPlan', 'noise_caption', 'legacy_table',
+           'mean_anti_share', 'last_diagnostics', 'bench_method', 'bench_case', 'cost_table', 'cycle_table',
            'memory_table', 'plot_cost']
 
 # %% ../nbs/08c_results.ipynb #r007
@@ -77,6 +78,15 @@ def paired_verdicts(records: list[dict], # result records
     frame = pd.concat(parts, ignore_index=True)
     return frame[["method", *[c for c in frame.columns if c != "method"]]]
 
+# %% ../nbs/08c_results.ipynb #r014v
+VERDICT_HEADERS = {"method": "Method", "versus": "Versus", "column": "Error", "seeds": "Data seeds",
+                   "differences": "Differences per data seed", "mean": "Mean", "ci_low": "Low", "ci_high": "High",
+                   "interval": "Interval", "verdict": "Verdict"}
+
+def verdict_table(paired): # output of `paired_verdicts`
+    "The paired differences as shown and written: columns and errors in words."
+    return paired.assign(column=[COLUMN_NAMES.get(c, c) for c in paired["column"]]).rename(columns=VERDICT_HEADERS)
+
 # %% ../nbs/08c_results.ipynb #r015
 def show_verdicts(report: Report, # the notebook's report
                   name: str, # the table's file stem
@@ -86,7 +96,7 @@ def show_verdicts(report: Report, # the notebook's report
                  ):
     "Show the paired differences, then one verdict sentence per method and row compared (nothing for no comparison)."
     if paired.empty: return
-    show(report, name, paired, caption)
+    show(report, name, verdict_table(paired), caption)
     for method, rows in paired.groupby("method", sort=False):
         lines = "\n".join(verdict_lines(rows.drop(columns="method"), method))
         report.text(lines + "\n", headline); print(lines)
@@ -181,6 +191,27 @@ def last_diagnostics(records: list[dict]): # CAAT records
     return out.rename(columns={"anti_share": "anti share (last)", "auroc_anti_score": "AUROC (last)",
                                "meta_steps_total": "meta steps"})
 
+# %% ../nbs/08c_results.ipynb #r030n
+BENCH_NAMES = {"erm": "ERM", "pgd_at": "PGD-AT", "trades": "TRADES", "frl_reweight": "FRL (ReWeight)",
+               "frl_remargin": "FRL (ReMargin)", "frl_reweight_remargin": "FRL (ReWeight+ReMargin)",
+               "baseline_reweight": "Baseline ReWeight", "classwise_at": "class-wise signed rule",
+               "all_adversarial": "control: all adversarial", "all_anti": "control: all anti-adversarial",
+               "random_mix": "control: random", "rule_mix": "fixed-rule mix", "caat": "CAAT (soft, the authors')",
+               "caat[hard]": "CAAT (hard, ours)", "mwnet": "Meta-Weight-Net"}
+MODEL_NAMES = {"small_cnn": "SmallCNN", "preact_resnet18": "PreAct-ResNet-18", "resnet32": "ResNet-32"}
+
+def bench_method(key: str) -> str: # a benchmark key, e.g. "caat[hard]:meta"
+    "The method of a benchmark key in words, with the kind of iteration when it has one."
+    name, _, kind = key.partition(":")
+    return BENCH_NAMES.get(name, name) + (f", {kind} iteration" if kind else "")
+
+def bench_case(case: str, data: dict) -> str: # a case of benchmarks/results.json and its data
+    "The case in words: model, input size and batch (the short name when the case has no setup)."
+    setup = data.get("setup")
+    if not setup: return case
+    h, w = setup["input"][-2:]
+    return f"{MODEL_NAMES.get(setup['model'], setup['model'])}, {h}×{w} input, batch {setup['batch']}"
+
 # %% ../nbs/08c_results.ipynb #r031
 def cost_table(results: dict, # benchmarks/results.json
                epoch_samples: int, # training samples of one epoch (for the per-epoch estimate)
@@ -192,7 +223,8 @@ def cost_table(results: dict, # benchmarks/results.json
     for case, data in results["cases"].items():
         trades = data["iteration"].get("trades", {}).get("cpu_s")
         for method, t in data["iteration"].items():
-            rows.append({"case": case, "method": method, "CPU ms / iteration": round(1000 * t["cpu_s"], 1),
+            rows.append({"Case": bench_case(case, data), "Method": bench_method(method),
+                         "CPU ms / iteration": round(1000 * t["cpu_s"], 1),
                          "× TRADES": round(t["cpu_s"] / trades, 2) if trades else None,
                          "s / epoch (estimate)": round(t["cpu_s"] * -(-epoch_samples // batch_size), 1)
                                                  if case == "digits" else None})
@@ -206,7 +238,7 @@ def cycle_table(results: dict): # benchmarks/results.json
     for case, data in results["cases"].items():
         trades = data["iteration"].get("trades", {}).get("cpu_s")
         for method, cycles in data.get("cycles", {}).items():
-            row = {"case": case, "method": method}
+            row = {"Case": bench_case(case, data), "Method": bench_method(method)}
             for k, t in cycles.items():
                 ratio = f" ({t['cpu_s'] / trades:.2f}×)" if trades else ""
                 row[f"k = {k}"] = f"{1000 * t['cpu_s']:.0f}{ratio}"
@@ -216,7 +248,8 @@ def cycle_table(results: dict): # benchmarks/results.json
 def memory_table(results: dict): # benchmarks/results.json
     "Per variant and case: the peak memory of one iteration over the memory after a throwaway iteration (MiB)."
     pd = optional_import("pandas")
-    rows = [{"case": case, "method": method, "+MiB": round(m["delta_mib"], 1), "baseline MiB": round(m["baseline_mib"])}
+    rows = [{"Case": bench_case(case, data), "Method": bench_method(method), "Peak over baseline (MiB)":
+             round(m["delta_mib"], 1), "Baseline (MiB)": round(m["baseline_mib"])}
             for case, data in results["cases"].items() for method, m in data.get("memory", {}).items()]
     return pd.DataFrame(rows)
 
@@ -229,7 +262,7 @@ def plot_cost(table, # output of `cost_table`
     sns = optional_import("seaborn")
     from advanti.figures import save_figure
     sns.set_theme(style="whitegrid")
-    grid = sns.catplot(data=table, y="method", x="CPU ms / iteration", hue="case", kind="bar", height=5, aspect=1.3)
+    grid = sns.catplot(data=table, y="Method", x="CPU ms / iteration", hue="Case", kind="bar", height=6, aspect=1.3)
     grid.ax.set_xscale("log"); grid.set_axis_labels("CPU time per iteration (ms, log scale)", "method")
     if title: grid.figure.suptitle(title, y=1.03)
     if path is not None: save_figure(grid.figure, path)

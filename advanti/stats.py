@@ -85,7 +85,7 @@ def verdict_lines(paired, # output of `paired_differences`
                  ) -> list[str]: # a header, then one Markdown line per control
     "Per control: the errors on which `method` is better, worse or not distinguishable, with 'mean [low, high]'."
     words = _interval_words(list(paired["interval"]), paired.attrs.get("level", 0.95))
-    lines = [f"{method} minus control, in points, mean [{words}]; lower error is better:"]
+    lines = [f"{method} minus each row below, in points, mean [{words}]; lower error is better:"]
     for control, rows in paired.groupby("versus", sort=False):
         said = {"better": [], "worse": [], "not distinguishable": []}
         for r in rows.itertuples():
