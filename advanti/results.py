@@ -122,7 +122,9 @@ def caption(self: AutoAttackPlan, standard: bool=False) -> str:
     "How the AutoAttack column was measured."
     if standard: return "standard AutoAttack on the whole test set"
     how = ", ".join(a.upper() for a in self.autoattack_attacks) if self.autoattack_version == "custom" else "standard"
-    return f"AutoAttack ({how}) on {self.autoattack_samples or 'all the'} test samples"
+    if not self.autoattack_samples: return f"AutoAttack ({how}) on the whole test set"
+    return (f"AutoAttack ({how}) on the first {self.autoattack_samples} test samples (PGD-20 on the whole test set: "
+            "the gap is indicative only)")
 
 @patch
 def results(self: AutoAttackPlan, jobs: list, folder: str|Path, standard: bool=False) -> list[dict]:
@@ -227,7 +229,7 @@ def cost_table(results: dict, # benchmarks/results.json
                          "CPU ms / iteration": round(1000 * t["cpu_s"], 1),
                          "× TRADES": round(t["cpu_s"] / trades, 2) if trades else None,
                          "s / epoch (estimate)": round(t["cpu_s"] * -(-epoch_samples // batch_size), 1)
-                                                 if case == "digits" else None})
+                                                 if case == "digits" and not method.endswith(":meta") else None})
     return pd.DataFrame(rows)
 
 # %% ../nbs/08c_results.ipynb #r032
