@@ -171,12 +171,13 @@ def _class_span(classes: list[int]) -> str:
 
 # %% ../nbs/08_report.ipynb #c227
 def group_caption(record: dict) -> str: # a record with data.train_class_counts
-    "The classes of each group and their training counts, e.g. 'many: classes 0-3 (95-44 samples), medium: ...'."
+    "The classes of each group and their training counts, e.g. 'many: classes 0-3 (95-44 training samples per class)'"
     counts, parts = _class_counts(record), []
     for i, (g, classes) in enumerate(class_groups(counts).items()):
         n = [counts[c] for c in classes]
         span = f"{max(n)}-{min(n)}" if max(n) != min(n) else f"{max(n)}"
-        parts.append(f"{g}: {'classes ' * (i == 0)}{_class_span(classes)} ({span}{' samples' * (i == 0)})")
+        unit = " training samples per class" if i == 0 else ""
+        parts.append(f"{g}: {'classes ' * (i == 0)}{_class_span(classes)} ({span}{unit})")
     return ", ".join(parts)
 
 # %% ../nbs/08_report.ipynb #c231
