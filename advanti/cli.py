@@ -107,18 +107,20 @@ def _executor(args: argparse.Namespace):
 
 # %% ../nbs/09_cli.ipynb #k017
 def _train_grid(plans: list[tuple], args: argparse.Namespace) -> dict:
-    "Train the declared jobs of `plans` [(name, out_dir, params)]; {experiment: failure} for the failed ones."
-    from advanti.experiments import declared_jobs
-    from advanti.grid import run_grid
+    "Train the declared jobs of `plans` [(name, out_dir, params)], then evaluate them under AutoAttack; failures."
+    from advanti.experiments import declared_jobs, declared_attacks
+    from advanti.grid import Task, run_grid
     entries = {name: declared_jobs(name, params) for name, _, params in plans}
-    every = [e for pairs in entries.values() for e in pairs]
+    attacks = {name: declared_attacks(name, params) for name, _, params in plans}
     force = _force_keys(args.force, entries)
-    result = run_grid(every, _executor(args), force=force, pin=not args.no_pin)
-    print(f"grid: {len(result.trained)} trained, {len(result.cached)} already done, {len(result.failed)} failed "
-          f"({result.seconds:.0f} s)", flush=True)
+    result = run_grid([e for pairs in entries.values() for e in pairs], _executor(args), force=force,
+                      pin=not args.no_pin, attacks=[a for triples in attacks.values() for a in triples])
+    print(f"grid: {len(result.trained)} trained or evaluated, {len(result.cached)} already done, {len(result.failed)} "
+          f"failed ({result.seconds:.0f} s)", flush=True)
     failed = {}
     for name, pairs in entries.items():
-        ids = {f"{folder}::{job.key()}" for job, folder in pairs}
+        ids = ({Task(job, folder).id for job, folder in pairs}
+               | {Task(job, folder, attack=how).id for job, folder, how in attacks[name]})
         failures = [f"{i}: {e}" for i, e in result.failed.items() if i in ids]
         if failures: failed[name] = "; ".join(failures)
     return failed

@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'DRY_RUN', 'repository_root', 'experiments_folder', 'results_folder', 'profiles_folder',
            'profile_names', 'load_profile', 'notebook_parameters', 'check_parameters', 'experiment_parameters',
-           'declared_jobs', 'run_experiment', 'experiment_status']
+           'declared_jobs', 'declared_attacks', 'run_experiment', 'experiment_status']
 
 # %% ../nbs/07b_experiments.ipynb #x005
 EXPERIMENTS = {
@@ -144,19 +144,33 @@ def experiment_parameters(name: str, # a key of EXPERIMENTS
     return out_dir, {**params, "out_dir": str(out_dir)}
 
 # %% ../nbs/07b_experiments.ipynb #x025
-def declared_jobs(name: str, # a key of EXPERIMENTS
-                  params: dict, # its parameters (experiment_parameters)
-                 ) -> list[tuple]: # (Job, experiment folder) pairs
-    "The jobs experiment `name` declares in its `jobs` cell, with the folders their records go to."
+def _jobs_namespace(name: str, # a key of EXPERIMENTS
+                    params: dict, # its parameters (experiment_parameters)
+                   ) -> dict: # the names its `jobs` cells define ({} without one)
+    "Run experiment `name`'s parameters cell, then its `jobs` cells, in a plain namespace."
     cells = json.loads((experiments_folder() / EXPERIMENTS[name]["notebook"]).read_text())["cells"]
     tagged = lambda tag: ["".join(c["source"]) for c in cells if tag in c["metadata"].get("tags", [])]
     jobs_cells = tagged("jobs")
-    if not jobs_cells: return []
+    if not jobs_cells: return {}
     namespace: dict = {}
     exec(compile("\n".join(tagged("parameters")), f"<{name} parameters>", "exec"), namespace)
     namespace.update(params)
     for source in jobs_cells: exec(compile(source, f"<{name} jobs>", "exec"), namespace)
-    return [(job, str(folder)) for job, folder in namespace["grid"]]
+    return namespace
+
+# %% ../nbs/07b_experiments.ipynb #x025a
+def declared_jobs(name: str, # a key of EXPERIMENTS
+                  params: dict, # its parameters (experiment_parameters)
+                 ) -> list[tuple]: # (Job, experiment folder) pairs
+    "The jobs experiment `name` declares in its `jobs` cell, with the folders their records go to."
+    return [(job, str(folder)) for job, folder in _jobs_namespace(name, params).get("grid", [])]
+
+# %% ../nbs/07b_experiments.ipynb #x025b
+def declared_attacks(name: str, # a key of EXPERIMENTS
+                     params: dict, # its parameters (experiment_parameters)
+                    ) -> list[tuple]: # (Job, experiment folder, autoattack_job's settings) triples
+    "The AutoAttack evaluations experiment `name` declares in its `jobs` cell (its tables read them from the cache)."
+    return [(job, str(folder), how) for job, folder, how in _jobs_namespace(name, params).get("attacks", [])]
 
 # %% ../nbs/07b_experiments.ipynb #x028
 def run_experiment(name: str, # a key of EXPERIMENTS

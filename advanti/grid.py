@@ -10,7 +10,8 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 from .machine import PINNED_ENV, pinned_environment
-from .runner import Job, run_job, read_record, record_path, weights_path, progress_path, log_path
+from .runner import (Job, run_job, read_record, record_path, weights_path, progress_path, log_path, autoattack_job,
+                            autoattack_path)
 from .report import load_json
 
 # %% auto #0
@@ -19,18 +20,23 @@ __all__ = ['Task', 'grid_tasks', 'run_task', 'LocalPool', 'Submitit', 'GridDispl
 # %% ../nbs/07a_grid.ipynb #g005
 @dataclass
 class Task:
-    "One job of the grid, in its experiment folder."
+    "One job of the grid, in its experiment folder: its training, or (with `attack`) an AutoAttack evaluation of it."
     job: Job # the job
     out_dir: str # its experiment folder
-    need_weights: bool = False # its weights are needed (a hot-start parent)
-    force: bool = False # run it again even when its record exists
+    need_weights: bool = False # its weights are needed (a hot-start parent, an attacked model)
+    force: bool = False # run it again even when its record (or AutoAttack result) exists
+    attack: dict|None = None # `autoattack_job`'s settings (version, attacks, max_samples): evaluate the trained job
     @property
-    def id(self) -> str: return f"{self.out_dir}::{self.job.key()}"
+    def id(self) -> str:
+        trained = f"{self.out_dir}::{self.job.key()}"
+        return trained if self.attack is None else f"{trained}::{autoattack_path(self.job, '', **self.attack).name}"
     @property
     def parent_id(self) -> str|None:
+        if self.attack is not None: return f"{self.out_dir}::{self.job.key()}"  # the training of the attacked model
         return None if self.job.init is None else f"{self.out_dir}::{Job(**self.job.init).key()}"
     def finished(self) -> bool:
-        "Its record exists (and its weights, when needed)."
+        "Its record exists (and its weights, when needed), or its AutoAttack result."
+        if self.attack is not None: return autoattack_path(self.job, self.out_dir, **self.attack).exists()
         return (record_path(self.job, self.out_dir).exists()
                 and (not self.need_weights or weights_path(self.job, self.out_dir).exists()))
 
@@ -41,8 +47,9 @@ def _forced(job: Job, force: bool|Collection[str]) -> bool:
 
 def grid_tasks(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pairs
                force: bool|Collection[str]=False, # True: every job; or the keys and labels of the jobs to run again
+               attacks: list[tuple]=(), # (job, experiment folder, autoattack_job's settings) to evaluate
               ) -> list[Task]: # parents first, each job once
-    "The grid's tasks: every job and its hot-start ancestors, each once, parents before children."
+    "The grid's tasks: every job and its hot-start ancestors, each once, parents before children, then the attacks."
     tasks: dict[str, Task] = {}
     def add(job: Job, out_dir: str, need_weights: bool):
         if job.init is not None: add(Job(**job.init), out_dir, True)
@@ -50,6 +57,10 @@ def grid_tasks(entries: list[tuple[Job, str|Path]], # (job, experiment folder) p
         if task.id in tasks: tasks[task.id].need_weights |= need_weights
         else: tasks[task.id] = task
     for job, out_dir in entries: add(job, str(out_dir), False)
+    for job, out_dir, how in attacks:
+        add(job, str(out_dir), True)  # the attacked model, with its weights
+        attack = Task(job, str(out_dir), force=_forced(job, force), attack=dict(how))
+        tasks.setdefault(attack.id, attack)
     return list(tasks.values())
 
 # %% ../nbs/07a_grid.ipynb #g009
@@ -57,8 +68,13 @@ def run_task(task: Task) -> dict:
     "Run one task (in a worker); what happened."
     if not torch.cuda.is_available(): torch.set_num_threads(1)
     started, cached = time.time(), task.finished() and not task.force
-    quiet = Job(**{**asdict(task.job), "config": {**task.job.config, "progress": False}})  # the grid shows progress
-    run_job(quiet, task.out_dir, task.force, task.need_weights)
+    if task.attack is not None:
+        cache = autoattack_path(task.job, task.out_dir, **task.attack)
+        if task.force: cache.unlink(missing_ok=True)  # the model was trained again
+        autoattack_job(task.job, task.out_dir, **task.attack)
+    else:
+        quiet = Job(**{**asdict(task.job), "config": {**task.job.config, "progress": False}})  # the grid shows progress
+        run_job(quiet, task.out_dir, task.force, task.need_weights)
     return dict(id=task.id, trained=not cached, seconds=time.time() - started)
 
 # %% ../nbs/07a_grid.ipynb #g011
@@ -117,7 +133,7 @@ class GridDisplay:
     "Progress of a grid run, printed to `stream`."
     def __init__(self, tasks: list[Task], todo: list[Task], stream=None, enabled: bool=True):
         self.tasks, self.stream, self.enabled, self.started = tasks, stream or sys.stderr, enabled, time.time()
-        self.epochs = {t.id: int(t.job.config.get("epochs", 1)) for t in todo}
+        self.epochs = {t.id: 1 if t.attack else int(t.job.config.get("epochs", 1)) for t in todo}  # an attack: ~1 epoch
         self.done_before, self.finished, self.failed, self.last_line = len(tasks) - len(todo), {}, {}, 0.0
         self.tty = getattr(self.stream, "isatty", lambda: False)()
 
@@ -133,6 +149,8 @@ def _clock(seconds: float) -> str: return f"{int(seconds // 60)}m{int(seconds % 
 # %% ../nbs/07a_grid.ipynb #g020
 def _line(self: GridDisplay, running: list[Task]) -> str:
     "The display's current line."
+    attacks = [t for t in running if t.attack is not None]  # AutoAttack evaluations: no progress file
+    running = [t for t in running if t.attack is None]
     progress = {t.id: _progress(t, self.started) for t in running}
     queued = [t for t in running if progress[t.id] is None]  # submitted, not started yet
     running = [t for t in running if t not in queued]
@@ -144,7 +162,8 @@ def _line(self: GridDisplay, running: list[Task]) -> str:
     more = f" +{len(running) - 4}" if len(running) > 4 else ""
     failed = f", {len(self.failed)} failed" if self.failed else ""
     return (f"[grid] {self.done_before + len(self.finished)}/{len(self.tasks)} done{failed} | running: "
-            f"{jobs or '-'}{more} | {len(queued)} queued | {_clock(now)}{left}")
+            f"{jobs or '-'}{more} | {len(queued)} queued{f' | {len(attacks)} AutoAttack' if attacks else ''} | "
+            f"{_clock(now)}{left}")
 GridDisplay.line = _line
 
 # %% ../nbs/07a_grid.ipynb #g021
@@ -178,11 +197,13 @@ def _collect(running: dict, tasks: dict, result: GridResult, display: GridDispla
         task, handle = tasks[i], running.pop(i)
         try: outcome = handle.result(); (result.trained if outcome["trained"] else result.cached).append(i)
         except Exception as error:
-            result.failed[i] = f"{type(error).__name__}: {str(error)[-300:]} (log: {log_path(task.job, task.out_dir)})"
+            log = "" if task.attack else f" (log: {log_path(task.job, task.out_dir)})"
+            result.failed[i] = f"{type(error).__name__}: {str(error)[-300:]}{log}"
         display.finished[i] = True
         if i in result.failed: display.failed[i] = True
         verb = "failed" if i in result.failed else "done"
-        display.show([tasks[j] for j in running], f"{task.job.label} (seed {task.job.seed}) {verb}")
+        what = f"{task.job.label} (seed {task.job.seed}){' AutoAttack' if task.attack else ''}"
+        display.show([tasks[j] for j in running], f"{what} {verb}")
     return bool(finished)
 
 # %% ../nbs/07a_grid.ipynb #g026
@@ -192,9 +213,10 @@ def run_grid(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pai
              pin: bool=True, # pin the CPU kernel level of every worker (`advanti.machine`)
              progress: bool=True, # show the grid's display on stderr
              poll: float|None=None, # seconds between looks at the running tasks (default: the executor's, or 0.5)
+            attacks: list[tuple]=(), # (job, folder, autoattack_job's settings): AutoAttack evaluations, after training
             ) -> GridResult:
-    "Run every job not yet finished, parents first, through `executor`."
-    tasks = {t.id: t for t in grid_tasks(entries, force)}
+    "Run every job not yet finished, parents first, then its AutoAttack evaluations, through `executor`."
+    tasks = {t.id: t for t in grid_tasks(entries, force, attacks)}
     pending = {i: t for i, t in tasks.items() if t.force or not t.finished()}
     result, started, running = GridResult([], [i for i in tasks if i not in pending], {}, 0.0), time.time(), {}
     display = GridDisplay(list(tasks.values()), list(pending.values()), enabled=progress)
@@ -204,7 +226,9 @@ def run_grid(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pai
         with pinned_environment(pin):
             while pending or running:
                 for i in [i for i, t in pending.items() if t.parent_id in result.failed]:
-                    result.failed[i] = f"its hot-start parent failed ({pending.pop(i).parent_id})"
+                    task = pending.pop(i)
+                    parent = "the model it attacks" if task.attack else "its hot-start parent"
+                    result.failed[i] = f"{parent} failed ({task.parent_id})"
                 ready = [t for i, t in pending.items() if t.parent_id not in pending and t.parent_id not in running]
                 if ready:
                     running.update(zip([t.id for t in ready], executor.submit(ready)))

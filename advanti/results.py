@@ -126,17 +126,35 @@ def caption(self: AutoAttackPlan, standard: bool=False) -> str:
     return (f"AutoAttack ({how}) on the first {self.autoattack_samples} test samples (PGD-20 on the whole test set: "
             "the gap is indicative only)")
 
+# %% ../nbs/08c_results.ipynb #r021q
+@patch
+def planned(self: AutoAttackPlan, jobs: list, # one scenario's jobs
+            standard: bool=False, # the standard plan instead of the custom one
+           ) -> list[tuple]: # (job, autoattack_job's settings) pairs
+    "The jobs the plan attacks, each with how: nothing without a version (custom) or without standard rows."
+    if standard:
+        first = min((j.seed for j in jobs), default=None)
+        return [(j, dict(version="standard", attacks=None, max_samples=None)) for j in jobs
+                if j.seed == first and j.label in self.standard_autoattack_rows]
+    if self.autoattack_version is None: return []
+    custom = self.autoattack_attacks if self.autoattack_version == "custom" else None
+    how = dict(version=self.autoattack_version, attacks=custom, max_samples=self.autoattack_samples)
+    return [(j, how) for j in jobs if self.autoattack_rows is None or j.label in self.autoattack_rows]
+
+# %% ../nbs/08c_results.ipynb #r021u
 @patch
 def results(self: AutoAttackPlan, jobs: list, folder: str|Path, standard: bool=False) -> list[dict]:
     "AutoAttack results of the planned jobs (run when missing): the custom plan, or the standard one."
     from advanti.runner import autoattack_job
-    if standard:
-        first = min(j.seed for j in jobs)
-        return [autoattack_job(j, folder, "standard") for j in jobs
-                if j.seed == first and j.label in self.standard_autoattack_rows]
-    custom = self.autoattack_attacks if self.autoattack_version == "custom" else None
-    return [autoattack_job(j, folder, self.autoattack_version, custom, self.autoattack_samples) for j in jobs
-            if self.autoattack_rows is None or j.label in self.autoattack_rows]
+    return [autoattack_job(j, folder, **how) for j, how in self.planned(jobs, standard)]
+
+# %% ../nbs/08c_results.ipynb #r021v
+@patch
+def attack_entries(self: AutoAttackPlan, jobs: list, # one scenario's jobs
+                   folder: str|Path, # their experiment folder
+                  ) -> list[tuple]: # (job, folder, settings) triples for `advanti.grid.run_grid`'s `attacks`
+    "Both plans' attacks on one scenario's jobs, as entries of the job grid."
+    return [(j, str(folder), how) for standard in (False, True) for j, how in self.planned(jobs, standard)]
 
 # %% ../nbs/08c_results.ipynb #r022
 @patch
@@ -149,7 +167,6 @@ def show(self: AutoAttackPlan, report: Report, # the notebook's report
         ):
     "Show PGD-20 beside AutoAttack for the planned jobs (nothing without a version), and beside standard AutoAttack."
     for standard in (False, True):
-        if (self.autoattack_version is None) if not standard else not self.standard_autoattack_rows: continue
         attacked = self.results(jobs, folder, standard)
         if not attacked: continue
         show(report, f"{name}_pgd_vs_{'standard_' if standard else ''}autoattack", attack_comparison(records, attacked),

@@ -19,7 +19,7 @@ from .checks import load_tensors
 __all__ = ['TRAINING_MODULES', 'DATA_OPTIONS', 'DISPLAY_ONLY', 'RECORD_SCHEMA', 'code_version', 'check_job_fields', 'Job',
            'job_bundle', 'record_path', 'weights_path', 'resume_path', 'check_schema', 'quarantine', 'read_record',
            'lock_path', 'job_lock', 'is_running', 'progress_path', 'log_path', 'MissingRecord', 'run_job',
-           'planned_meta_steps', 'autoattack_job', 'method_jobs']
+           'planned_meta_steps', 'autoattack_path', 'autoattack_job', 'method_jobs']
 
 # %% ../nbs/07_runner.ipynb #c005
 TRAINING_MODULES = ("data", "models", "perturb", "metrics", "methods", "frl", "bilevel", "features", "caat_loss",
@@ -301,6 +301,17 @@ def _trained_model(job: Job, out_dir: str|Path) -> tuple:
     model.to(device).eval()
     return model, device
 
+# %% ../nbs/07_runner.ipynb #c055a
+def autoattack_path(job: Job, # the attacked job
+                    out_dir: str|Path, # its experiment folder
+                    version: str="standard", # AutoAttack version, or "custom" with `attacks`
+                    attacks: list[str]|None=None, # the attacks of "custom"
+                    max_samples: int|None=None, # test samples attacked (None: all)
+                   ) -> Path:
+    "Where `autoattack_job` caches the result of this attack on this job."
+    tag = version if attacks is None else "-".join(attacks)
+    return Path(out_dir) / "autoattack" / f"{job.key()}-{tag}-{max_samples or 'all'}.json"
+
 # %% ../nbs/07_runner.ipynb #c056
 def autoattack_job(job: Job, # a job already run in `out_dir`
                    out_dir: str|Path, # its experiment folder
@@ -312,8 +323,7 @@ def autoattack_job(job: Job, # a job already run in `out_dir`
     "Class-wise test errors of the job's trained model under AutoAttack (cached)."
     from advanti.metrics import autoattack_errors
     from advanti.perturb import attack_settings
-    tag = version if attacks is None else "-".join(attacks)
-    path = Path(out_dir) / "autoattack" / f"{job.key()}-{tag}-{max_samples or 'all'}.json"
+    path = autoattack_path(job, out_dir, version, attacks, max_samples)
     if path.exists(): return load_json(path)
     if os.environ.get("ADVANTI_RECORDS_ONLY") == "1":
         raise MissingRecord(f"no AutoAttack result {path} for {job.label} (seed {job.seed}): run `advanti reproduce`")
