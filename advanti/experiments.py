@@ -8,9 +8,9 @@ import ast, hashlib, json, os, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'DRY_RUN', 'repository_root', 'experiments_folder', 'results_folder', 'profiles_folder',
-           'profile_names', 'load_profile', 'notebook_parameters', 'check_parameters', 'experiment_parameters',
-           'declared_jobs', 'declared_attacks', 'run_experiment', 'experiment_status']
+__all__ = ['EXPERIMENTS', 'DRY_RUN', 'KERNEL_START_TIMEOUT', 'repository_root', 'experiments_folder', 'results_folder',
+           'profiles_folder', 'profile_names', 'load_profile', 'notebook_parameters', 'check_parameters',
+           'experiment_parameters', 'declared_jobs', 'declared_attacks', 'run_experiment', 'experiment_status']
 
 # %% ../nbs/07b_experiments.ipynb #x005
 EXPERIMENTS = {
@@ -172,6 +172,9 @@ def declared_attacks(name: str, # a key of EXPERIMENTS
     "The AutoAttack evaluations experiment `name` declares in its `jobs` cell (its tables read them from the cache)."
     return [(job, str(folder), how) for job, folder, how in _jobs_namespace(name, params).get("attacks", [])]
 
+# %% ../nbs/07b_experiments.ipynb #x027a
+KERNEL_START_TIMEOUT = 600 # seconds a notebook's kernel may take to start: minutes on a machine busy with a grid
+
 # %% ../nbs/07b_experiments.ipynb #x028
 def run_experiment(name: str, # a key of EXPERIMENTS
                    profile: str|dict="quick", # a profile of that experiment
@@ -191,8 +194,9 @@ def run_experiment(name: str, # a key of EXPERIMENTS
     running, failed = out_dir / f".{name}.{os.getpid()}.running.ipynb", out_dir / f"{Path(notebook).stem}.failed.ipynb"
     saved = os.environ.get("ADVANTI_RECORDS_ONLY")
     os.environ["ADVANTI_RECORDS_ONLY"] = "1" if records_only else "0"
-    try: pm.execute_notebook(str(experiments_folder() / notebook), str(running), parameters=params,
-                             kernel_name=kernel, progress_bar=False, cwd=os.getcwd(), log_output=False)
+    try: pm.execute_notebook(str(experiments_folder() / notebook), str(running), parameters=params, kernel_name=kernel,
+                             progress_bar=False, cwd=os.getcwd(), log_output=False,
+                             start_timeout=KERNEL_START_TIMEOUT)
     except BaseException:
         if running.exists(): os.replace(running, failed)
         raise
