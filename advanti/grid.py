@@ -10,8 +10,8 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 from .machine import PINNED_ENV, pinned_environment
-from .runner import (Job, run_job, read_record, record_path, weights_path, progress_path, log_path, autoattack_job,
-                            autoattack_path)
+from .runner import Job, run_job, read_record, record_path, weights_path, progress_path, log_path
+from .runner import autoattack_job, autoattack_path
 from .report import load_json
 
 # %% auto #0
@@ -213,7 +213,7 @@ def run_grid(entries: list[tuple[Job, str|Path]], # (job, experiment folder) pai
              pin: bool=True, # pin the CPU kernel level of every worker (`advanti.machine`)
              progress: bool=True, # show the grid's display on stderr
              poll: float|None=None, # seconds between looks at the running tasks (default: the executor's, or 0.5)
-            attacks: list[tuple]=(), # (job, folder, autoattack_job's settings): AutoAttack evaluations, after training
+             attacks: list[tuple]=(), # (job, folder, autoattack_job's settings): AutoAttack evaluations, after training
             ) -> GridResult:
     "Run every job not yet finished, parents first, then its AutoAttack evaluations, through `executor`."
     tasks = {t.id: t for t in grid_tasks(entries, force, attacks)}
