@@ -108,10 +108,11 @@ def _executor(args: argparse.Namespace):
 # %% ../nbs/09_cli.ipynb #k017
 def _train_grid(plans: list[tuple], args: argparse.Namespace) -> dict:
     "Train the declared jobs of `plans` [(name, out_dir, params)], then evaluate them under AutoAttack; failures."
-    from advanti.experiments import declared_jobs, declared_attacks
+    from advanti.experiments import declared_work
     from advanti.grid import Task, run_grid
-    entries = {name: declared_jobs(name, params) for name, _, params in plans}
-    attacks = {name: declared_attacks(name, params) for name, _, params in plans}
+    declared = {name: declared_work(name, params) for name, _, params in plans}
+    entries = {name: jobs for name, (jobs, _) in declared.items()}
+    attacks = {name: triples for name, (_, triples) in declared.items()}
     force = _force_keys(args.force, entries)
     result = run_grid([e for pairs in entries.values() for e in pairs], _executor(args), force=force,
                       pin=not args.no_pin, attacks=[a for triples in attacks.values() for a in triples])

@@ -10,7 +10,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'DRY_RUN', 'KERNEL_START_TIMEOUT', 'repository_root', 'experiments_folder', 'results_folder',
            'profiles_folder', 'profile_names', 'load_profile', 'notebook_parameters', 'check_parameters',
-           'experiment_parameters', 'declared_jobs', 'declared_attacks', 'run_experiment', 'experiment_status']
+           'experiment_parameters', 'declared_work', 'declared_jobs', 'declared_attacks', 'run_experiment',
+           'experiment_status']
 
 # %% ../nbs/07b_experiments.ipynb #x005
 EXPERIMENTS = {
@@ -159,18 +160,27 @@ def _jobs_namespace(name: str, # a key of EXPERIMENTS
     return namespace
 
 # %% ../nbs/07b_experiments.ipynb #x025a
+def declared_work(name: str, # a key of EXPERIMENTS
+                  params: dict, # its parameters (experiment_parameters)
+                 ) -> tuple[list, list]: # (Job, folder) pairs to train, (Job, folder, settings) triples to attack
+    "The jobs experiment `name` declares in its `jobs` cell, and the AutoAttack evaluations of its tables."
+    namespace = _jobs_namespace(name, params)
+    return ([(job, str(folder)) for job, folder in namespace.get("grid", [])],
+            [(job, str(folder), how) for job, folder, how in namespace.get("attacks", [])])
+
+# %% ../nbs/07b_experiments.ipynb #x025b
 def declared_jobs(name: str, # a key of EXPERIMENTS
                   params: dict, # its parameters (experiment_parameters)
                  ) -> list[tuple]: # (Job, experiment folder) pairs
     "The jobs experiment `name` declares in its `jobs` cell, with the folders their records go to."
-    return [(job, str(folder)) for job, folder in _jobs_namespace(name, params).get("grid", [])]
+    return declared_work(name, params)[0]
 
-# %% ../nbs/07b_experiments.ipynb #x025b
+# %% ../nbs/07b_experiments.ipynb #x025c
 def declared_attacks(name: str, # a key of EXPERIMENTS
                      params: dict, # its parameters (experiment_parameters)
                     ) -> list[tuple]: # (Job, experiment folder, autoattack_job's settings) triples
     "The AutoAttack evaluations experiment `name` declares in its `jobs` cell (its tables read them from the cache)."
-    return [(job, str(folder), how) for job, folder, how in _jobs_namespace(name, params).get("attacks", [])]
+    return declared_work(name, params)[1]
 
 # %% ../nbs/07b_experiments.ipynb #x027a
 KERNEL_START_TIMEOUT = 600 # seconds a notebook's kernel may take to start: minutes on a machine busy with a grid
