@@ -1,0 +1,78 @@
+"""The README's results are what the code produced: `reports/full/` holds one record per job the `full` profile
+declares, all of this code version; its error tables and every verdict are recomputed here from those records; and the
+README's generated block equals what the reports give."""
+import io
+from pathlib import Path
+import pandas as pd
+import pytest
+from advanti.experiments import declared_jobs, experiment_parameters, load_profile
+from advanti.readme import README_MARKERS, readme_results
+from advanti.report import group_table, load_json
+from advanti.results import error_table, paired_verdicts, verdict_table
+from advanti.runner import code_version
+from advanti.protocol import scenario_slug
+
+PROFILE = load_profile("full")
+TRAINED = [n for n in PROFILE["experiments"] if n not in ("theory_gaussian", "cost")]
+NOISY_COLUMNS = ["avg_nat", "worst_nat", "avg_rob", "worst_rob"]
+
+def _report(repo_root: Path, name: str) -> Path:
+    return repo_root / PROFILE["experiments"][name]["report_dir"]
+
+def _records(folder: Path) -> list[dict]:
+    return [load_json(p) for p in sorted((folder / "records").glob("*.json"))]
+
+def _same(frame, path: Path):
+    "`frame` equals the committed CSV at `path`, whatever the row order."
+    committed = pd.read_csv(path, keep_default_na=False)
+    fresh = pd.read_csv(io.StringIO(frame.to_csv(index=False)), keep_default_na=False)
+    ordered = lambda f: f.astype(str).sort_values(list(f.columns)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(ordered(fresh), ordered(committed))
+
+def _scenarios(folder: Path) -> dict:
+    "{file-name slug: (scenario, its records)}; the standard report is one scenario with slug ''."
+    provenance, records = load_json(folder / "provenance.json"), _records(folder)
+    if "scenarios" not in provenance:
+        return {"": ("standard", [r for r in records if r["label"] in provenance["rows"]])}
+    def of(options: dict) -> list[dict]:
+        return [r for r in records if all(r["job"]["data_options"].get(k) == v for k, v in options.items())]
+    return {scenario_slug(s) + "_": (s, of(o)) for s, o in provenance["scenarios"].items()}
+
+@pytest.mark.parametrize("name", TRAINED)
+def test_every_declared_job_has_its_record_of_this_code_version(repo_root, name):
+    folder = _report(repo_root, name)
+    assert load_json(folder / "provenance.json")["code_version"] == code_version()
+    _, params = experiment_parameters(name, PROFILE)
+    keys = {p.stem.rsplit("-", 1)[1] for p in (repo_root / "reports" / "full").glob("*/records/*.json")}
+    missing = [f"{job.label} seed {job.seed}" for job, _ in declared_jobs(name, params) if job.key() not in keys]
+    assert not missing, f"no record of {missing} under reports/full/*/records (jobs shared by experiments are kept once)"
+
+@pytest.mark.parametrize("name", ["standard", "noisy_labels", "long_tail", "theory_in_practice"])
+def test_tables_and_verdicts_are_recomputed_from_the_records(repo_root, name):
+    folder = _report(repo_root, name)
+    checked = 0
+    for slug, (scenario, records) in _scenarios(folder).items():
+        assert records, f"no record of {scenario} in {folder}/records"
+        for which in ("best", "last"):
+            if name == "standard": table = error_table(records, which)
+            elif name == "noisy_labels": table = error_table(records, which, NOISY_COLUMNS)
+            else: table = group_table(records, which)
+            _same(table, folder / f"table_{slug}{which}.csv")
+            path = folder / f"verdict_{slug}{which}.csv"
+            methods = list(dict.fromkeys(pd.read_csv(path)["Method"]))
+            _same(verdict_table(paired_verdicts(records, methods, which)), path)
+            checked += 2
+    assert checked >= 4
+
+def test_readme_results_block_equals_the_committed_reports(repo_root):
+    text = (repo_root / "README.md").read_text()
+    start, end = README_MARKERS
+    assert text.count(start) == 1 and text.count(end) == 1, "the README lost its results markers"
+    block = text.split(start)[1].split(end)[0]
+    assert block == "\n" + readme_results(repo_root / "reports" / "full"), "README results differ: run `advanti readme`"
+
+def test_every_report_has_a_digest_and_reports_stay_small(repo_root):
+    for name in PROFILE["experiments"]:
+        assert (_report(repo_root, name) / "readme.md").exists(), f"{name}: no readme.md digest"
+    size = sum(p.stat().st_size for p in (repo_root / "reports").rglob("*") if p.is_file())
+    assert size < 30 * 2**20, f"reports/ holds {size / 2**20:.1f} MB (at most 30)"
