@@ -76,3 +76,17 @@ def test_every_report_has_a_digest_and_reports_stay_small(repo_root):
         assert (_report(repo_root, name) / "readme.md").exists(), f"{name}: no readme.md digest"
     size = sum(p.stat().st_size for p in (repo_root / "reports").rglob("*") if p.is_file())
     assert size < 30 * 2**20, f"reports/ holds {size / 2**20:.1f} MB (at most 30)"
+
+def test_numbers_quoted_in_the_summary_are_in_the_reports(repo_root):
+    "Every interval quoted under 'In short' is in the generated block, every other number there or in a report it links."
+    import re
+    text = (repo_root / "README.md").read_text()
+    summary = text.split("### In short")[1].split(README_MARKERS[0])[0]
+    block = text.split(README_MARKERS[0])[1].split(README_MARKERS[1])[0]
+    linked = "".join((repo_root / p).read_text() for p in re.findall(r"\]\((reports/full/[^)]+\.md)\)", summary))
+    intervals = re.findall(r"[+-]?\d+\.\d+ \[[+-]?\d+\.\d+, [+-]?\d+\.\d+\]", summary)
+    assert len(intervals) >= 10, "the summary quotes too few intervals for this test to mean anything"
+    missing = [i for i in intervals if i not in block]
+    rest = re.sub(r"[+-]?\d+\.\d+ \[[^]]+\]", "", summary)
+    missing += [n for n in re.findall(r"(?<![\w.])\d+\.\d+", rest) if n not in block + linked]
+    assert not missing, f"numbers in the README's summary that the reports do not give: {missing}"
