@@ -1,7 +1,7 @@
 """The README's results are what the code produced: `reports/full/` holds one record per job the `full` profile
 declares, all of this code version; its error tables and every verdict are recomputed here from those records; and the
 README's generated block equals what the reports give."""
-import io
+import io, re
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -79,7 +79,6 @@ def test_every_report_has_a_digest_and_reports_stay_small(repo_root):
 
 def test_numbers_quoted_in_the_summary_are_in_the_reports(repo_root):
     "Every interval quoted under 'In short' is in the generated block, every other number there or in a report it links."
-    import re
     text = (repo_root / "README.md").read_text()
     summary = text.split("### In short")[1].split(README_MARKERS[0])[0]
     block = text.split(README_MARKERS[0])[1].split(README_MARKERS[1])[0]
