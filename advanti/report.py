@@ -12,10 +12,11 @@ from .checks import check_option, check_folder, optional_import
 from .tables import markdown_table, latex_table
 
 # %% auto #0
-__all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'atomic_write', 'safe_name',
-           'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table', 'write_table', 'class_groups',
-           'group_table', 'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread',
-           'attack_comparison', 'slim_record', 'save_records', 'Report']
+__all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'START_SHARE', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'atomic_write',
+           'safe_name', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table', 'write_table',
+           'selected_at_start', 'mark_start', 'selected_epochs', 'class_groups', 'error_columns', 'group_table',
+           'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread', 'attack_comparison',
+           'slim_record', 'save_records', 'Report']
 
 # %% ../nbs/08_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -54,7 +55,9 @@ HEADERS = {"avg_nat": "Avg Nat", "worst_nat": "Worst Nat", "avg_bdy": "Avg Bdy",
            "avg_rob": "Avg Rob", "worst_rob": "Worst Rob"}
 COLUMN_NAMES = {"avg_nat": "average natural error", "worst_nat": "worst-class natural error",
                 "avg_bdy": "average boundary error", "worst_bdy": "worst-class boundary error",
-                "avg_rob": "average robust error", "worst_rob": "worst-class robust error"}
+                "avg_rob": "average robust error", "worst_rob": "worst-class robust error",
+                **{f"{g}_{k}": f"{g}-group {n} error" for g in ("many", "medium", "few")
+                   for k, n in (("nat", "natural"), ("rob", "robust"))}}
 
 # %% ../nbs/08_report.ipynb #c026
 def records_frame(records: list[dict], # result records from `advanti.train.train`
@@ -110,6 +113,48 @@ def write_table(frame, # table to write
     return (atomic_write(f"{stem}.csv", frame.to_csv(index=False)), atomic_write(f"{stem}.md", markdown_table(frame)),
             atomic_write(f"{stem}.tex", latex_table(frame, caption, f"tab:{Path(stem).name}")))
 
+# %% ../nbs/08_report.ipynb #c239b
+START_SHARE = 0.1
+
+def selected_at_start(record: dict, # a result record
+                      which: str="best", # "best" or "last" epoch
+                      share: float=START_SHARE, # the first `share` of the fine-tuning counts as its start
+                     ) -> bool:
+    "Whether a fine-tuned run's `which` epoch falls in the first `share` of its fine-tuning (a run from scratch: never)."
+    if not (record.get("job") or {}).get("init"): return False
+    return record["metrics"][which]["epoch"] <= share * record["config"]["epochs"]
+
+# %% ../nbs/08_report.ipynb #c239d
+def mark_start(table, # a table with a "Method" column (e.g. from `format_table`)
+               records: list[dict], # the records behind it
+               which: str="best", # "best" or "last" epoch
+              ):
+    "`table` with an 'At start' column: per method, how many of its fine-tuned runs `selected_at_start`, as 'k/n'."
+    runs = {}
+    for r in records:
+        if (r.get("job") or {}).get("init"): runs.setdefault(r["label"], []).append(selected_at_start(r, which))
+    if not runs: return table
+    return table.assign(**{"At start": [f"{sum(runs[m])}/{len(runs[m])}" if m in runs else "" for m in table["Method"]]})
+
+# %% ../nbs/08_report.ipynb #c239h
+def selected_epochs(records: list[dict], # result records
+                    which: str="best", # "best" or "last" epoch
+                   ):
+    "Per method: the runs, the epochs trained, the selected epoch's minimum, quartiles and maximum, the runs at start."
+    pd = optional_import("pandas")
+    check_option("which", which, ("best", "last"))
+    rows = []
+    for label in dict.fromkeys(r["label"] for r in records):
+        runs = [r for r in records if r["label"] == label]
+        q = np.quantile([r["metrics"][which]["epoch"] for r in runs], [0, 0.25, 0.5, 0.75, 1])
+        tuned = [r for r in runs if (r.get("job") or {}).get("init")]
+        rows.append({"Method": label, "Runs": len(runs),
+                     "Epochs": " / ".join(str(e) for e in sorted({r["config"]["epochs"] for r in runs})),
+                     "Start": "fine-tuned" if tuned else "from scratch",
+                     **{k: f"{v:g}" for k, v in zip(("Min", "Q1", "Median", "Q3", "Max"), q)},
+                     "At start": f"{sum(selected_at_start(r, which) for r in tuned)}/{len(tuned)}" if tuned else ""})
+    return pd.DataFrame(rows)
+
 # %% ../nbs/08_report.ipynb #c211
 GROUPS = ("many", "medium", "few")
 
@@ -127,20 +172,28 @@ def _class_counts(record: dict) -> list[int]:
     if counts is None: raise ValueError(f"the record of {record['label']!r} has no data.train_class_counts")
     return counts
 
+# %% ../nbs/08_report.ipynb #c217e
+def error_columns(metrics: dict, # one evaluation: `summary` and the per-class `natural`, `robust` and `counts`
+                  class_counts: list[int]|None=None, # training samples per class: adds the many / medium / few columns
+                 ) -> dict: # column -> error (percent)
+    "The summary errors of one evaluation, and the many / medium / few errors when the class counts are given."
+    row = dict(metrics["summary"])
+    if class_counts is None: return row
+    tested = metrics.get("counts") or [1] * len(metrics["natural"])
+    for g, classes in class_groups(class_counts).items():
+        for kind, short in (("natural", "nat"), ("robust", "rob")):
+            values = [metrics[kind][c] for c in classes if tested[c] > 0]
+            row[f"{g}_{short}"] = 100 * float(np.mean(values)) if values else np.nan
+    return row
+
 # %% ../nbs/08_report.ipynb #c218
 GROUP_HEADERS = {**{c: HEADERS[c] for c in ("avg_nat", "avg_rob", "worst_nat", "worst_rob")},
                  **{f"{g}_{k}": f"{g.title()} {k.title()}" for g in GROUPS for k in ("nat", "rob")}}
 
 def _group_row(record: dict, which: str, split: str) -> dict:
     "The columns of `GROUP_HEADERS` (percent) for one record."
-    m, counts = record["metrics"][which][split], _class_counts(record)
-    row = {c: m["summary"][c] for c in ("avg_nat", "avg_rob", "worst_nat", "worst_rob")}
-    tested = m.get("counts") or [1] * len(m["natural"])
-    for g, classes in class_groups(counts).items():
-        for kind, short in (("natural", "nat"), ("robust", "rob")):
-            values = [m[kind][c] for c in classes if tested[c] > 0]
-            row[f"{g}_{short}"] = 100 * float(np.mean(values)) if values else np.nan
-    return row
+    row = error_columns(record["metrics"][which][split], _class_counts(record))
+    return {c: row[c] for c in GROUP_HEADERS}
 
 # %% ../nbs/08_report.ipynb #c221
 def group_table(records: list[dict], # result records of a long-tailed run (with data.train_class_counts)
@@ -158,7 +211,7 @@ def group_table(records: list[dict], # result records of a long-tailed run (with
     summary["seeds"] = grouped.size()
     out = pd.DataFrame({"Method": summary.index})
     for c, h in GROUP_HEADERS.items(): out[h] = [_mean_std(r, c, digits, False) for _, r in summary.iterrows()]
-    return out
+    return mark_start(out, records) if which == "best" else out
 
 # %% ../nbs/08_report.ipynb #c226
 def _class_span(classes: list[int]) -> str:
@@ -350,6 +403,14 @@ def table(self: Report, name: str, # the file stem
 def records(self: Report, records: list[dict]): # result records behind the tables
     "Keep the records behind the tables (slimmed), under records/."
     if self.folder is not None: save_records(records, self.folder / "records")
+
+# %% ../nbs/08_report.ipynb #c116b
+@patch
+def autoattack(self: Report, results: list[dict]): # outputs of `advanti.runner.autoattack_job`
+    "Keep the AutoAttack results behind the tables, one file per model and attack, under autoattack/."
+    if self.folder is None: return
+    name = lambda a: f"{safe_name(a['label'])}-seed{a['seed']}-{a.get('key', 'nokey')}-{safe_name(a['attack'])}.json"
+    for a in results: save_json(a, self.folder / "autoattack" / name(a))
 
 # %% ../nbs/08_report.ipynb #c118
 @patch

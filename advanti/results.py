@@ -10,15 +10,15 @@ from pathlib import Path
 from fastcore.basics import patch
 from .checks import optional_import
 from .tables import markdown_table
-from .report import COLUMNS, COLUMN_NAMES, HEADERS, summary_table, format_table, attack_comparison, flag_rows, sanity_flags, history_frame, Report
+from .report import COLUMNS, COLUMN_NAMES, HEADERS, summary_table, format_table, attack_comparison, flag_rows, mark_start, sanity_flags, history_frame, Report
 from .perturb import attack_settings
-from .stats import paired_differences, verdict_lines
+from .stats import paired_differences, primary_endpoints, verdict_lines
 
 # %% auto #0
-__all__ = ['VERDICT_HEADERS', 'BENCH_NAMES', 'MODEL_NAMES', 'show', 'error_table', 'reading_note', 'show_flags',
-           'paired_verdicts', 'verdict_table', 'show_verdicts', 'AutoAttackPlan', 'noise_caption', 'legacy_table',
-           'mean_anti_share', 'last_diagnostics', 'bench_method', 'bench_case', 'cost_table', 'cycle_table',
-           'memory_table', 'plot_cost']
+__all__ = ['VERDICT_HEADERS', 'PRIMARY_HEADERS', 'BENCH_NAMES', 'MODEL_NAMES', 'show', 'error_table', 'reading_note',
+           'show_flags', 'paired_verdicts', 'verdict_table', 'show_verdicts', 'primary_caption', 'show_primaries',
+           'AutoAttackPlan', 'noise_caption', 'legacy_table', 'mean_anti_share', 'last_diagnostics', 'bench_method',
+           'bench_case', 'cost_table', 'cycle_table', 'memory_table', 'plot_cost']
 
 # %% ../nbs/08c_results.ipynb #r007
 def show(report: Report, # the notebook's report (with its out_dir)
@@ -36,10 +36,10 @@ def error_table(records: list[dict], # result records
                 which: str="best", # "best" (on validation) or "last" epoch
                 columns: list|tuple=COLUMNS, # summary columns shown
                ):
-    "The error table of `records`: mean ± std [range] per row, flagged where a sanity floor is missed."
+    "The error table of `records`: mean ± std [range] per row, flagged where a sanity floor is missed or runs are at start."
     table = format_table(summary_table(records, which), spread=True)
     table = table[["Method", *(HEADERS[c] for c in columns), "Runs"]]
-    return flag_rows(table, records, which)
+    return flag_rows(mark_start(table, records) if which == "best" else table, records, which)
 
 # %% ../nbs/08c_results.ipynb #r011n
 def reading_note(dataset: str, # a key of `advanti.perturb.ATTACK_SETTINGS`
@@ -81,7 +81,7 @@ def paired_verdicts(records: list[dict], # result records
 # %% ../nbs/08c_results.ipynb #r014v
 VERDICT_HEADERS = {"method": "Method", "versus": "Versus", "column": "Error", "seeds": "Data seeds",
                    "differences": "Differences per data seed", "mean": "Mean", "ci_low": "Low", "ci_high": "High",
-                   "interval": "Interval", "verdict": "Verdict"}
+                   "p": "p", "p_holm": "p (Holm)", "interval": "Interval", "verdict": "Verdict"}
 
 def verdict_table(paired): # output of `paired_verdicts`
     "The paired differences as shown and written: columns and errors in words."
@@ -94,12 +94,49 @@ def show_verdicts(report: Report, # the notebook's report
                   caption: str, # what it shows
                   headline: bool=False, # the verdict sentences also in the report's readme.md (the README's digest)
                  ):
-    "Show the paired differences, then one verdict sentence per method and row compared (nothing for no comparison)."
+    "Show the paired differences, then one verdict sentence per method and row compared (one line for one data seed)."
     if paired.empty: return
+    if (paired["seeds"] < 2).all():
+        line = f"{caption.rstrip(':')}: one data seed, so no paired comparison (it needs at least 2 data seeds)."
+        report.text(line + "\n", headline); print(line); return
     show(report, name, verdict_table(paired), caption)
     for method, rows in paired.groupby("method", sort=False):
         lines = "\n".join(verdict_lines(rows.drop(columns="method"), method))
         report.text(lines + "\n", headline); print(lines)
+
+# %% ../nbs/08c_results.ipynb #r016q
+PRIMARY_HEADERS = {"scenario": "Scenario", "role": "Analysis", "epoch": "Epoch", "attack": "Attack",
+                   "seeds": "Data seeds", "differences": "Differences per data seed", "mean": "Mean", "ci_low": "Low",
+                   "ci_high": "High", "p": "p", "p_holm": "p (Holm)", "interval": "Interval", "verdict": "Verdict",
+                   "at_start": "At start (method / control)"}
+
+def primary_caption(primary: dict, # "method", "versus" and "error"
+                    scenarios: int, # how many scenarios the report has
+                   ) -> str:
+    "What the primary table shows and how it was computed."
+    return (f"**Primary endpoint** (named in reports/analysis-plan.md): {primary['method']} minus {primary['versus']}, "
+            f"{COLUMN_NAMES.get(primary['error'], primary['error'])} in points, per scenario, paired over data seeds "
+            f"(meta seeds averaged within each): mean, 95% t-interval, p, and Holm's p over the {scenarios} "
+            f"scenario{'' if scenarios == 1 else 's'} of this report. The primary analysis is the validation-selected "
+            "epoch under PGD-20; the last epoch and AutoAttack (on the best-epoch models) are sensitivity analyses, each "
+            "corrected over the scenarios the same way. At start: runs whose selected epoch lies in the first 10% of "
+            "their fine-tuning, of all runs (method / control).")
+
+# %% ../nbs/08c_results.ipynb #r016r
+def show_primaries(report: Report, # the notebook's report
+                   name: str, # the table's file stem
+                   records: dict, # scenario -> its records
+                   primary: dict|None, # "method", "versus" and "error" (None: the report has no primary endpoint)
+                   autoattack: dict|None=None, # scenario -> AutoAttack results of its best-epoch models
+                  ):
+    "Show the primary endpoints first in the report's digest (one line when there is only one data seed)."
+    if not primary: return None
+    if all(len({r["config"]["seed"] for r in recs}) < 2 for recs in records.values()):
+        line = f"Primary endpoint ({primary['method']} minus {primary['versus']}): one data seed, so no paired comparison."
+        report.text(line + "\n", True); print(line); return None
+    primaries = primary_endpoints(records, primary, autoattack)
+    show(report, name, primaries.rename(columns=PRIMARY_HEADERS), primary_caption(primary, len(records)), headline=True)
+    return primaries
 
 # %% ../nbs/08c_results.ipynb #r018
 @dataclass
@@ -164,14 +201,18 @@ def show(self: AutoAttackPlan, report: Report, # the notebook's report
          jobs: list, # the scenario's jobs
          records: list[dict], # their records (PGD-20 at the best epoch)
          folder: str|Path, # where their records are
-        ):
+        ) -> list[dict]: # the custom plan's results (kept per model in the report, for paired comparisons)
     "Show PGD-20 beside AutoAttack for the planned jobs (nothing without a version), and beside standard AutoAttack."
+    custom = []
     for standard in (False, True):
         attacked = self.results(jobs, folder, standard)
+        if not standard: custom = attacked
         if not attacked: continue
+        report.autoattack(attacked)
         show(report, f"{name}_pgd_vs_{'standard_' if standard else ''}autoattack", attack_comparison(records, attacked),
              f"{scenario}: robust error (%) of the best-epoch models under PGD-20 and {self.caption(standard)}, mean over "
              f"data seeds {sorted({a['seed'] for a in attacked})}; the gap is AutoAttack minus PGD-20:")
+    return custom
 
 # %% ../nbs/08c_results.ipynb #r024
 def noise_caption(records: list[dict]) -> str: # records of one scenario
