@@ -180,7 +180,9 @@ def primary_endpoints(records: dict, # scenario -> its result records
         for scenario, recs in records.items():
             attacked = None if attack == "PGD-20" else (autoattack or {}).get(scenario)
             if attack != "PGD-20" and not attacked: continue
-            if attacked is not None: attacked = [a for a in attacked if a["label"] in (method, versus)]
+            if attacked is not None:
+                attacked = [a for a in attacked if a["label"] in (method, versus)]
+                if {a["label"] for a in attacked} != {method, versus}: continue  # the plan attacked only one side
             one = paired_differences(recs, method, [versus], which, (error,), level, attacked)
             rows.append(one.drop(columns=["versus", "column", "p_holm", "verdict"]).assign(
                 scenario=scenario, role=role, epoch=which, attack=attack,
