@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from .checks import optional_import
 from .experiments import profile_names
-from .report import atomic_write, load_json, safe_name
+from .report import COLUMN_NAMES, atomic_write, load_json, safe_name
 from .tables import markdown_table
 
 # %% auto #0
-__all__ = ['README_MARKERS', 'made_on', 'verdict_overview', 'readme_results', 'update_readme']
+__all__ = ['README_MARKERS', 'made_on', 'verdict_overview', 'primary_overview', 'readme_results', 'update_readme']
 
 # %% ../nbs/08d_readme.ipynb #c092
 def made_on(reports: str|Path, # folder of committed report folders
@@ -45,42 +45,75 @@ def made_on(reports: str|Path, # folder of committed report folders
 # %% ../nbs/08d_readme.ipynb #c092v
 def verdict_overview(reports: str|Path="reports/full", # folder of committed report folders
                     ) -> str: # a Markdown section ("" when no report holds a verdict table)
-    "Per report, scenario and compared method: how many paired comparisons are better, worse, not distinguishable."
+    "Per report, scenario, method and epoch: how many paired comparisons are better, worse, not distinguishable, untestable."
     pd, rows = optional_import("pandas"), []
+    verdicts = ("better", "worse", "not distinguishable", "not testable")
     def against(part, verdict: str) -> str: # "row (errors); ..." where the verdict is `verdict`
         hits = part[part["Verdict"] == verdict]
         groups = hits.groupby("Versus", sort=False)
         return "; ".join(f"{versus} ({', '.join(g['Error'])})" for versus, g in groups) or "none"
-    def scenario(path: Path) -> str: # the scenario's name from the report's provenance, else from the file name
-        slug = path.stem.removeprefix("verdict_").removesuffix("best").strip("_") or path.parent.name
+    def scenario(path: Path, which: str) -> str: # the scenario's name from the report's provenance, else the file name
+        slug = path.stem.removeprefix("verdict_").removesuffix(which).strip("_") or path.parent.name
         provenance = path.parent / "provenance.json"
         names = load_json(provenance).get("scenarios", {}) if provenance.exists() else {}
         return next((s for s in names if safe_name(s, keep="").strip("_") == slug), slug.replace("_", " "))
-    for path in sorted(Path(reports).glob("*/verdict_*best.csv")):
-        frame = pd.read_csv(path)
-        if not {"Method", "Versus", "Error", "Data seeds", "Verdict"} <= set(frame.columns): continue  # another table
-        for method, part in frame.groupby("Method", sort=False):
-            n = part["Verdict"].value_counts()
-            rows.append({"Report": path.parent.name, "Scenario": scenario(path), "Method": method,
-                         "Data seeds": "/".join(str(s) for s in sorted(set(part["Data seeds"]))),
-                         "Comparisons": len(part),
-                         **{v.capitalize(): int(n.get(v, 0)) for v in ("better", "worse", "not distinguishable")},
-                         "Better against": against(part, "better"), "Worse against": against(part, "worse")})
+    for which in ("best", "last"):
+        for path in sorted(Path(reports).glob(f"*/verdict_*{which}.csv")):
+            frame = pd.read_csv(path)
+            if not {"Method", "Versus", "Error", "Data seeds", "Verdict"} <= set(frame.columns): continue  # another table
+            for method, part in frame.groupby("Method", sort=False):
+                n = part["Verdict"].value_counts()
+                rows.append({"Report": path.parent.name, "Scenario": scenario(path, which), "Method": method,
+                             "Epoch": which, "Data seeds": "/".join(str(s) for s in sorted(set(part["Data seeds"]))),
+                             "Comparisons": len(part), **{v.capitalize(): int(n.get(v, 0)) for v in verdicts},
+                             "Better against": against(part, "better"), "Worse against": against(part, "worse")})
     if not rows: return ""
-    return ("### Verdicts at a glance (best epoch)\n\nEach method against every other row of its table, on each error "
-            "(natural and robust, average and worst class): better or worse when the confidence interval (95% in "
-            "the experiments) of the paired difference over data seeds excludes zero, not distinguishable otherwise "
-            "(and always with one data seed). The reports below give the differences and intervals.\n\n"
+    return ("### Secondary comparisons at a glance\n\nEach method against every other row of its table, on each error "
+            "(natural and robust, average and worst class), at the validation-selected (best) epoch and at the last: "
+            "the paired difference over data seeds with a 95% t-interval; better or worse when Holm's adjusted p over "
+            "the comparisons of its table (one method, one scenario, one epoch) is below 0.05, not distinguishable "
+            "otherwise, not testable when the difference does not vary over data seeds (e.g. both at 100%) or there is "
+            "one data seed. The reports below give every difference, interval and p.\n\n"
             + markdown_table(pd.DataFrame(rows)))
+
+# %% ../nbs/08d_readme.ipynb #c092pv
+def _primary_row(report: str, plan: dict, r: dict) -> dict:
+    "One line of `primary_overview` from a row of a report's primary.csv and the report's `primary`."
+    number = lambda v: "–" if str(v) in ("", "nan") else f"{float(v):+.1f}"
+    interval = "" if str(r["Low"]) in ("", "nan") else f" [{number(r['Low'])}, {number(r['High'])}]"
+    error = COLUMN_NAMES.get(plan.get("error"), plan.get("error", "?"))
+    return {"Report": report, "Scenario": r["Scenario"],
+            "Comparison": f"{plan.get('method', '?')} − {plan.get('versus', '?')}, {error}",
+            "Analysis": f"{r['Analysis']}: {r['Epoch']} epoch, {r['Attack']}", "Data seeds": r["Data seeds"],
+            "Difference [95% t-interval]": f"{number(r['Mean'])}{interval}", "p (Holm)": r["p (Holm)"],
+            "Verdict": r["Verdict"], "At start": r["At start (method / control)"]}
+
+# %% ../nbs/08d_readme.ipynb #c092pw
+def primary_overview(reports: str|Path="reports/full", # folder of committed report folders
+                    ) -> str: # a Markdown section ("" when no report has a primary endpoint)
+    "Every report's primary endpoints and their sensitivity analyses in one table."
+    pd, rows = optional_import("pandas"), []
+    for path in sorted(Path(reports).glob("*/primary.csv")):
+        provenance = path.parent / "provenance.json"
+        plan = load_json(provenance).get("primary", {}) if provenance.exists() else {}
+        rows += [_primary_row(path.parent.name, plan, r) for r in pd.read_csv(path, keep_default_na=False).to_dict("records")]
+    if not rows: return ""
+    return ("### Primary endpoints\n\nOne comparison per scenario, named in "
+            "[reports/analysis-plan.md](reports/analysis-plan.md): the method minus its matched control, in points "
+            "(negative: the method has the lower error), paired over data seeds (meta seeds averaged within each). "
+            "Primary: the validation-selected epoch under PGD-20; sensitivity: the last epoch, and AutoAttack (APGD-CE + "
+            "APGD-T) on the selected models. Holm's p is over the scenarios of a report, for each analysis; better or "
+            "worse when it is below 0.05. At start: runs (method / control) whose selected epoch lies in the first 10% "
+            "of their fine-tuning.\n\n" + markdown_table(pd.DataFrame(rows)))
 
 # %% ../nbs/08d_readme.ipynb #c093
 def readme_results(reports: str|Path="reports/full", # folder of committed report folders
                   ) -> str: # the README's results block (without the markers)
-    "`made_on`, `verdict_overview`, then every report's `readme.md` (else its `summary.md`), in folder order."
+    "`made_on`, `primary_overview`, `verdict_overview`, then every report's `readme.md` (else its `summary.md`), in folder order."
     folders = sorted(p.parent for p in Path(reports).glob("*/summary.md"))
     if not folders: raise FileNotFoundError(f"no report: {Path(reports) / '*' / 'summary.md'} matches nothing")
     digest = lambda f: (f / "readme.md") if (f / "readme.md").exists() else f / "summary.md"
-    parts = [made_on(reports), verdict_overview(reports), *(digest(f).read_text() for f in folders)]
+    parts = [made_on(reports), primary_overview(reports), verdict_overview(reports), *(digest(f).read_text() for f in folders)]
     return "\n".join(part.rstrip("\n") + "\n" for part in parts if part)
 
 # %% ../nbs/08d_readme.ipynb #c097

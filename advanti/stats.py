@@ -193,6 +193,8 @@ def primary_endpoints(records: dict, # scenario -> its result records
         part["verdict"] = [_verdict(m, p, 1 - level) for m, p in zip(part["mean"], part["p_holm"])]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
+    order = list(records)  # scenario by scenario, the primary first, then its sensitivity analyses
+    out = out.iloc[sorted(range(len(out)), key=lambda i: order.index(out["scenario"][i]))].reset_index(drop=True)
     out = out[["scenario", "role", "epoch", "attack", "seeds", "differences", "mean", "ci_low", "ci_high", "p", "p_holm",
                "interval", "verdict", "at_start"]]
     out.attrs.update(level=level, **primary)
