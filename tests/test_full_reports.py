@@ -1,20 +1,24 @@
 """The README's results are what the code produced: `reports/full/` holds one record per job the `full` profile
-declares, all of this code version; its error tables and every verdict are recomputed here from those records; and the
-README's generated block equals what the reports give."""
+declares, all of this code version, and one AutoAttack result per evaluation it declares; its error tables, every
+secondary verdict and every primary endpoint are recomputed here from those records under the analysis plan; the plan,
+the profile and the README name the same primary endpoints; and the README's generated block equals what the reports
+give."""
 import io, re
 from pathlib import Path
 import pandas as pd
 import pytest
-from advanti.experiments import declared_jobs, experiment_parameters, load_profile
+from advanti.experiments import declared_attacks, declared_jobs, experiment_parameters, load_profile, notebook_parameters
 from advanti.readme import README_MARKERS, readme_results
 from advanti.report import group_table, load_json
-from advanti.results import error_table, paired_verdicts, verdict_table
-from advanti.runner import code_version
+from advanti.results import PRIMARY_HEADERS, error_table, paired_verdicts, verdict_table
+from advanti.stats import primary_endpoints
+from advanti.runner import autoattack_path, code_version
 from advanti.protocol import scenario_slug
 
 PROFILE = load_profile("full")
 TRAINED = [n for n in PROFILE["experiments"] if n not in ("theory_gaussian", "cost")]
 NOISY_COLUMNS = ["avg_nat", "worst_nat", "avg_rob", "worst_rob"]
+WITH_PRIMARY = [n for n in TRAINED if "primary" in PROFILE["experiments"][n]]
 
 def _report(repo_root: Path, name: str) -> Path:
     return repo_root / PROFILE["experiments"][name]["report_dir"]
@@ -78,14 +82,61 @@ def test_every_report_has_a_digest_and_reports_stay_small(repo_root):
     assert size < 30 * 2**20, f"reports/ holds {size / 2**20:.1f} MB (at most 30)"
 
 def test_numbers_quoted_in_the_summary_are_in_the_reports(repo_root):
-    "Every interval quoted under 'In short' is in the generated block, every other number there or in a report it links."
+    "Every number quoted under 'In short' is in the generated block or in a report it links (intervals whole)."
     text = (repo_root / "README.md").read_text()
     summary = text.split("### In short")[1].split(README_MARKERS[0])[0]
     block = text.split(README_MARKERS[0])[1].split(README_MARKERS[1])[0]
     linked = "".join((repo_root / p).read_text() for p in re.findall(r"\]\((reports/full/[^)]+\.md)\)", summary))
     intervals = re.findall(r"[+-]?\d+\.\d+ \[[+-]?\d+\.\d+, [+-]?\d+\.\d+\]", summary)
     assert len(intervals) >= 10, "the summary quotes too few intervals for this test to mean anything"
-    missing = [i for i in intervals if i not in block]
+    missing = [i for i in intervals if i not in block + linked]
     rest = re.sub(r"[+-]?\d+\.\d+ \[[^]]+\]", "", summary)
     missing += [n for n in re.findall(r"(?<![\w.])\d+\.\d+", rest) if n not in block + linked]
     assert not missing, f"numbers in the README's summary that the reports do not give: {missing}"
+
+def _autoattack(folder: Path) -> list[dict]:
+    "The report's per-model AutoAttack results."
+    return [load_json(p) for p in sorted((folder / "autoattack").glob("*.json"))]
+
+@pytest.mark.parametrize("name", TRAINED)
+def test_every_declared_autoattack_result_is_kept_per_model(repo_root, name):
+    folder = _report(repo_root, name)
+    _, params = experiment_parameters(name, PROFILE)
+    kept = {(a["key"], a["attack"].startswith("AutoAttack-standard")) for a in _autoattack(folder)}
+    declared = [(job, how) for job, _, how in declared_attacks(name, params)]
+    missing = [f"{job.label} seed {job.seed} ({how['version']})" for job, how in declared
+               if (job.key(), how["version"] == "standard") not in kept]
+    assert not missing, f"{folder}/autoattack lacks the AutoAttack results of {missing[:5]} ({len(missing)} in all)"
+
+@pytest.mark.parametrize("name", WITH_PRIMARY)
+def test_primary_endpoints_are_recomputed_from_the_records(repo_root, name):
+    "Under the plan: the primary per scenario at the best epoch (PGD-20), its last-epoch and AutoAttack sensitivity."
+    folder = _report(repo_root, name)
+    primary = load_json(folder / "provenance.json")["primary"]
+    assert primary == PROFILE["experiments"][name]["primary"], f"{folder} was made with another primary endpoint"
+    scenarios = {scenario: records for scenario, records in _scenarios(folder).values()}
+    custom = [a for a in _autoattack(folder) if not a["attack"].startswith("AutoAttack-standard")]
+    keys = lambda records: {r["job"]["key"] for r in records}
+    attacked = {s: [a for a in custom if a["key"] in keys(records)] for s, records in scenarios.items()}
+    fresh = primary_endpoints(scenarios, primary, attacked).rename(columns=PRIMARY_HEADERS)
+    _same(fresh, folder / "primary.csv")
+    assert set(fresh["Attack"]) == {"PGD-20", "AutoAttack"} and set(fresh["Epoch"]) == {"best", "last"}
+
+def _plan_primaries(repo_root: Path) -> dict:
+    "{report: (method, versus, error)} from the table of reports/analysis-plan.md."
+    text = (repo_root / "reports" / "analysis-plan.md").read_text()
+    table = text.split("<!-- primaries:start -->")[1].split("<!-- primaries:end -->")[0].strip().splitlines()[2:]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in table]
+    return {c[0]: (c[1], c[2], c[3]) for c in cells}
+
+def test_the_plan_the_profile_and_the_readme_name_the_same_primaries(repo_root):
+    plan = _plan_primaries(repo_root)
+    profile = {n: tuple(PROFILE["experiments"][n]["primary"][k] for k in ("method", "versus", "error")) for n in WITH_PRIMARY}
+    assert plan == profile, f"reports/analysis-plan.md names {plan}, the full profile {profile}"
+    for name in WITH_PRIMARY:  # the notebooks' defaults (the quick profile's) are the same endpoints
+        default = notebook_parameters(name)["primary"]
+        assert tuple(default[k] for k in ("method", "versus", "error")) == plan[name], f"{name}'s notebook default"
+    readme = (repo_root / "README.md").read_text()
+    said = readme.split("<!-- primaries:start -->")[1].split("<!-- primaries:end -->")[0]
+    for report, (method, versus, error) in plan.items():
+        assert f"| {report} | {method} | {versus} | {error} |" in said, f"the README's summary does not name {report}'s primary"
