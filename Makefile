@@ -17,7 +17,7 @@ export ATEN_CPU_CAPABILITY ?= avx2
 export ONEDNN_MAX_CPU_ISA ?= AVX2
 export MKL_CBWR ?= AVX2
 
-.PHONY: setup reproduce test check-export check-clean test-notebooks test-python outputs lab clean-env
+.PHONY: setup reproduce test check-export check-clean test-notebooks test-python test-numerics outputs lab clean-env
 
 $(STAMP): setup.py settings.ini constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,9 +45,16 @@ test-notebooks: $(STAMP) ## run the library notebooks' tests (experiment noteboo
 test-python: $(STAMP) ## pytest: packaging, CIFAR loading, experiment notebooks through papermill, properties
 	$(BIN)/python -m pytest tests
 
+# the numerical tests again under settings that stand in for other machines (tests/caat_meta_case.py): the
+# reference kernels instead of AVX2, oneDNN off, MKL's compatible code path (the pinned setting runs in test-python)
+test-numerics: $(STAMP) ## the numerical tests under each stand-in for another machine
+	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -q -m numerics tests
+	ADVANTI_ONEDNN=0 $(BIN)/python -m pytest -q -m numerics tests
+	MKL_CBWR=COMPATIBLE $(BIN)/python -m pytest -q -m numerics tests
+
 test: $(STAMP) ## everything CI runs
 	$(BIN)/python -m pip check
-	$(MAKE) --no-print-directory check-export check-clean test-notebooks test-python
+	$(MAKE) --no-print-directory check-export check-clean test-notebooks test-python test-numerics
 
 outputs: $(STAMP) ## re-execute the library notebooks in place (NB=nbs/02_perturb.ipynb for one) and list what changed
 	$(BIN)/python .ci/execute_notebooks.py $(NB)

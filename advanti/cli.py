@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['COMMANDS', 'reproduce', 'custom_run', 'report', 'status', 'evaluate_weights', 'listing', 'stale_files', 'clean',
-           'main']
+           'verify_committed', 'main']
 
 # %% ../nbs/09_cli.ipynb #k005
 def _common(parser: argparse.ArgumentParser, profile: bool=True):
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(sub.add_parser("status", help="done / running / failed / missing jobs per experiment"))
     report = sub.add_parser("report", help="tables and figures from existing records only (no training)")
     _common(report); report.add_argument("--kernel", default="python3", help="Jupyter kernel of the notebooks")
-    _evaluate_parser(sub)
+    _evaluate_parser(sub); _verify_parser(sub)
     listing = sub.add_parser("list", help="the experiments, the profiles, and what a profile runs")
     listing.add_argument("--profile", default=None, help="show this profile's jobs"); _common(listing, profile=False)
     clean = sub.add_parser("clean", help="list (or with --yes delete) records no profile uses under this code")
@@ -82,6 +82,17 @@ def _evaluate_parser(sub):
                     help="custom: APGD-CE + APGD-T; standard: the full AutoAttack")
     ev.add_argument("--samples", type=_positive, default=None, help="attack only the first N test samples")
     ev.add_argument("--device", default=None, help="cpu | cuda (default: CUDA when available)")
+
+# %% ../nbs/09_cli.ipynb #k009v
+def _verify_parser(sub):
+    "The `verify` command's options."
+    ve = sub.add_parser("verify", help="retrain committed records here: how far each number moves, whether a verdict "
+                        "changes (writes under --results/verify, never into reports/)")
+    ve.add_argument("--profile", default="full", help="the profile whose committed reports are verified (full)")
+    ve.add_argument("--sample", type=_positive, default=None, help="retrain N records drawn with a fixed seed (default: all)")
+    ve.add_argument("--only", nargs="+", default=None, metavar="LABEL", help="these labels only, e.g. 'CAAT (ReMargin)'")
+    ve.add_argument("--results", default="results", help="results root: retrained records go to <results>/verify/<profile>")
+    ve.add_argument("--no-pin", action="store_true", help="do not pin the CPU kernels (advanti.machine)")
 
 # %% ../nbs/09_cli.ipynb #k013
 def _dry(args: argparse.Namespace) -> bool: return getattr(args, "dry_run", False)  # `list` has no --dry-run
@@ -326,9 +337,41 @@ def clean(args: argparse.Namespace) -> int:
     print(f"{len(stale)} file(s) {'deleted' if args.yes else 'no profile uses (delete them with --yes)'}")
     return 0
 
+# %% ../nbs/09_cli.ipynb #k037a
+def _committed_reports(profile: dict) -> Path:
+    "The folder of a profile's committed report folders (the parent of its experiments' report_dir)."
+    parents = {str(Path(p["report_dir"]).parent) for p in profile["experiments"].values() if p.get("report_dir")}
+    if len(parents) != 1:
+        raise ValueError(f"--profile {profile['name']!r} is not valid for verify: it commits {'no' if not parents else 'several'} "
+                         f"report folder{'s' if parents else ''} (the full profile commits reports/full)")
+    return Path(parents.pop())
+
+# %% ../nbs/09_cli.ipynb #k037b
+def verify_committed(args: argparse.Namespace) -> int:
+    "`advanti verify`: retrain committed records here and print how far they moved and which verdicts change."
+    from advanti.machine import pin_process
+    pin_process(not args.no_pin)
+    from advanti.experiments import load_profile
+    from advanti.tables import markdown_table
+    from advanti.verify import verify_reports
+    profile = load_profile(args.profile)
+    reports, folder = _committed_reports(profile), Path(args.results) / "verify" / profile["name"]
+    out = verify_reports(reports, folder, args.sample, args.only, say=lambda line: print(line, flush=True))
+    moves = out["moves"]
+    print(f"\nHow far each retrained record moved (test errors in points, this machine minus {reports}):\n")
+    print(markdown_table(moves))
+    print(f"\n{int(moves['identical'].sum())} of {len(moves)} records identical; largest move "
+          f"{moves[['max_move_best', 'max_move_last']].abs().max().max():g} points.")
+    for name, changes in out["changes"].items():
+        changed = changes[changes["changed"]]
+        print(f"\n{name}: {len(changes)} verdicts recomputed with the retrained records (PGD-20, both epochs), "
+              f"{len(changed)} changed" + (":" if len(changed) else "."))
+        if len(changed): print(markdown_table(changed.drop(columns="changed")))
+    return 0
+
 # %% ../nbs/09_cli.ipynb #k038
 COMMANDS = dict(reproduce=reproduce, run=custom_run, status=status, report=report, evaluate=evaluate_weights,
-                list=listing, clean=clean)
+                list=listing, clean=clean, verify=verify_committed)
 
 def main(argv: list[str]|None=None) -> int:
     "The `advanti` command line."

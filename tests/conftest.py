@@ -6,6 +6,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "numerics: numerical fixtures, run under every setting of `make test-numerics`")
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path: return ROOT
 
