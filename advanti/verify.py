@@ -116,27 +116,42 @@ def _report_methods(folder: Path) -> list[str]:
     pd = optional_import("pandas")
     return list(dict.fromkeys(m for p in sorted(folder.glob("verdict_*.csv")) for m in pd.read_csv(p).get("Method", [])))
 
+# %% ../nbs/07e_verify.ipynb #v028b
+def _retrain_all(records: list[dict], folders: list[Path], jobs: int, say) -> list[dict]:
+    "Retrain `records` in their `folders`, in `jobs` processes, saying a line as each one starts or ends."
+    import concurrent.futures, multiprocessing
+    line = lambda i, r: f"[{i}/{len(records)}] {r['label']} (data seed {r['config']['seed']}, key {r['job']['key']})"
+    if jobs <= 1:
+        out = []
+        for i, (r, f) in enumerate(zip(records, folders), 1): say(f"{line(i, r)}: retraining in {f}"); out.append(retrain(r, f))
+        return out
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(retrain, r, f) for r, f in zip(records, folders)]
+        say(f"retraining {len(records)} records in {jobs} processes under {Path(folders[0]).parent}" if records else "nothing to retrain")
+        for i, (r, future) in enumerate(zip(records, futures), 1): future.result(); say(f"{line(i, r)}: done")
+        return [f.result() for f in futures]
+
 # %% ../nbs/07e_verify.ipynb #v029
 def verify_reports(reports: str|Path, # folder of committed report folders, e.g. reports/full
                    folder: str|Path, # where retrained records go, e.g. results/verify/full (never reports/)
                    sample: int|None=None, # how many records to retrain (None: all)
                    only: list[str]|None=None, # these labels only
                    seed: int=0, # seed of the sample
+                   names: list[str]|None=None, # these report folders only (e.g. ["standard"]; None: all)
+                   jobs: int=1, # worker processes (a hot-start parent two workers need is trained once, under its lock)
                    say=print, # where the progress lines go
                   ) -> dict: # moves: one row per retrained record; changes: report -> `verdict_changes`
     "Retrain a sample of the committed records here; how far their numbers moved and which verdicts change."
     pd, root = optional_import("pandas"), Path(reports)
     reports = {p.parent: report_scenarios(p.parent) for p in sorted(root.glob("*/provenance.json"))
-               if (p.parent / "records").is_dir()}
-    if not reports: raise ValueError(f"reports={str(root)!r} is not valid: no report folder with records/ in it")
+               if (p.parent / "records").is_dir() and (names is None or p.parent.name in names)}
+    if not reports: raise ValueError(f"reports={str(root)!r} is not valid: no report folder with records/ in it"
+                                     + (f" among {names}" if names else ""))
     where = {r["job"]["key"]: s for scenarios in reports.values() for s, rs in scenarios.items() for r in rs}
     chosen = select_records([r for scenarios in reports.values() for rs in scenarios.values() for r in rs], sample, only, seed)
-    retrained, moves = {}, []
-    for i, record in enumerate(chosen, 1):
-        say(f"[{i}/{len(chosen)}] retraining {record['label']} (data seed {record['config']['seed']}, "
-            f"key {record['job']['key']}) in {scenario_folder(folder, where[record['job']['key']])}")
-        retrained[record["job"]["key"]] = new = retrain(record, scenario_folder(folder, where[record["job"]["key"]]))
-        moves.append(metric_moves(record, new))
+    folders = [scenario_folder(folder, where[r["job"]["key"]]) for r in chosen]
+    retrained = dict(zip((r["job"]["key"] for r in chosen), _retrain_all(chosen, folders, jobs, say)))
+    moves = [metric_moves(r, retrained[r["job"]["key"]]) for r in chosen]
     changes = {f.name: verdict_changes(s, retrained, _report_methods(f), load_json(f / "provenance.json").get("primary"))
                for f, s in reports.items() if any(r["job"]["key"] in retrained for rs in s.values() for r in rs)}
     return dict(moves=pd.DataFrame(moves), changes=changes)

@@ -68,3 +68,21 @@ def test_profiles_list_shows_jobs(capsys):
     main(["list", "--profile", "tiny", "--results", "/nonexistent"])
     shown = capsys.readouterr().out
     assert "noisy_labels:" in shown and "jobs, seeds [0]" in shown
+
+def _tree(folder: Path) -> dict:
+    "{relative path: bytes} of every file under `folder`."
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+def test_verify_retrains_committed_records_bit_for_bit_and_writes_no_report(tmp_path, capsys):
+    profile = tmp_path / "committed.yaml"  # the tiny standard table, committing its report under tmp_path/reports
+    profile.write_text(f"extends: {PROFILE}\nexperiments:\n  standard: {{report_dir: {tmp_path / 'reports' / 'standard'}}}\n")
+    assert main(["reproduce", "--profile", str(profile), "--only", "standard", "--results", str(tmp_path / "results")]) == 0
+    committed = _tree(tmp_path / "reports"); capsys.readouterr()
+    assert main(["verify", "--profile", str(profile), "--sample", "2", "--results", str(tmp_path / "again")]) == 0
+    shown = capsys.readouterr().out
+    assert "2 of 2 records identical; largest move 0 points." in shown, shown  # the same machine: bit for bit
+    assert "standard: " in shown and " 0 changed." in shown
+    assert _tree(tmp_path / "reports") == committed, "verify wrote into the committed reports"
+    assert list((tmp_path / "again" / "verify" / "committed").glob("*/records/*.json")), "no retrained record"
+    with pytest.raises(SystemExit): main(["verify", "--profile", "tiny", "--results", str(tmp_path / "again")])
+    assert "--profile 'tiny' is not valid for verify: it commits no report folder" in capsys.readouterr().err
