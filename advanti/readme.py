@@ -86,7 +86,7 @@ def _primary_row(report: str, plan: dict, r: dict) -> dict:
             "Comparison": f"{plan.get('method', '?')} − {plan.get('versus', '?')}, {error}",
             "Analysis": f"{r['Analysis']}: {r['Epoch']} epoch, {r['Attack']}", "Data seeds": r["Data seeds"],
             "Difference [95% t-interval]": f"{number(r['Mean'])}{interval}", "p (Holm)": r["p (Holm)"],
-            "Verdict": r["Verdict"], "At start": r["At start (method / control)"]}
+            "Verdict": r["Verdict"], "Early": r["Early (method / control)"]}
 
 # %% ../nbs/08d_readme.ipynb #c092pw
 def primary_overview(reports: str|Path="reports/full", # folder of committed report folders
@@ -103,8 +103,8 @@ def primary_overview(reports: str|Path="reports/full", # folder of committed rep
             "(negative: the method has the lower error), paired over data seeds (meta seeds averaged within each). "
             "Primary: the validation-selected epoch under PGD-20; sensitivity: the last epoch, and AutoAttack (APGD-CE + "
             "APGD-T) on the selected models. Holm's p is over the scenarios of a report, for each analysis; better or "
-            "worse when it is below 0.05. At start: runs (method / control) whose selected epoch lies in the first 10% "
-            "of their fine-tuning.\n\n" + markdown_table(pd.DataFrame(rows)))
+            "worse when it is below 0.05 (the intervals are not adjusted). Early: of the fine-tuned runs (method / "
+            "control), those whose selected epoch lies in the first 10% of their fine-tuning.\n\n" + markdown_table(pd.DataFrame(rows)))
 
 # %% ../nbs/08d_readme.ipynb #c093
 def readme_results(reports: str|Path="reports/full", # folder of committed report folders

@@ -12,9 +12,9 @@ from .checks import check_option, check_folder, optional_import
 from .tables import markdown_table, latex_table
 
 # %% auto #0
-__all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'START_SHARE', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'atomic_write',
+__all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'EARLY_SHARE', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'atomic_write',
            'safe_name', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table', 'write_table',
-           'selected_at_start', 'mark_start', 'selected_epochs', 'class_groups', 'error_columns', 'group_table',
+           'selected_early', 'mark_early', 'selected_epochs', 'class_groups', 'error_columns', 'group_table',
            'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread', 'attack_comparison',
            'slim_record', 'save_records', 'Report']
 
@@ -114,33 +114,33 @@ def write_table(frame, # table to write
             atomic_write(f"{stem}.tex", latex_table(frame, caption, f"tab:{Path(stem).name}")))
 
 # %% ../nbs/08_report.ipynb #c239b
-START_SHARE = 0.1
+EARLY_SHARE = 0.1
 
-def selected_at_start(record: dict, # a result record
+def selected_early(record: dict, # a result record
                       which: str="best", # "best" or "last" epoch
-                      share: float=START_SHARE, # the first `share` of the fine-tuning counts as its start
+                      share: float=EARLY_SHARE, # the first `share` of the fine-tuning counts as early
                      ) -> bool:
-    "Whether a fine-tuned run's `which` epoch falls in the first `share` of its fine-tuning (a run from scratch: never)."
+    "Whether a fine-tuned run's `which` epoch is within the first `share` of its fine-tuning (a run from scratch: never)."
     if not (record.get("job") or {}).get("init"): return False
     return record["metrics"][which]["epoch"] <= share * record["config"]["epochs"]
 
 # %% ../nbs/08_report.ipynb #c239d
-def mark_start(table, # a table with a "Method" column (e.g. from `format_table`)
+def mark_early(table, # a table with a "Method" column (e.g. from `format_table`)
                records: list[dict], # the records behind it
                which: str="best", # "best" or "last" epoch
               ):
-    "`table` with an 'At start' column: per method, how many of its fine-tuned runs `selected_at_start`, as 'k/n'."
+    "`table` with an 'Early' column: per method, how many of its fine-tuned runs were `selected_early`, as 'k/n'."
     runs = {}
     for r in records:
-        if (r.get("job") or {}).get("init"): runs.setdefault(r["label"], []).append(selected_at_start(r, which))
+        if (r.get("job") or {}).get("init"): runs.setdefault(r["label"], []).append(selected_early(r, which))
     if not runs: return table
-    return table.assign(**{"At start": [f"{sum(runs[m])}/{len(runs[m])}" if m in runs else "" for m in table["Method"]]})
+    return table.assign(**{"Early": [f"{sum(runs[m])}/{len(runs[m])}" if m in runs else "" for m in table["Method"]]})
 
 # %% ../nbs/08_report.ipynb #c239h
 def selected_epochs(records: list[dict], # result records
                     which: str="best", # "best" or "last" epoch
                    ):
-    "Per method: the runs, the epochs trained, the selected epoch's minimum, quartiles and maximum, the runs at start."
+    "Per method: the runs, the epochs trained, the selected epoch's minimum, quartiles and maximum, the runs selected early."
     pd = optional_import("pandas")
     check_option("which", which, ("best", "last"))
     rows = []
@@ -152,7 +152,7 @@ def selected_epochs(records: list[dict], # result records
                      "Epochs": " / ".join(str(e) for e in sorted({r["config"]["epochs"] for r in runs})),
                      "Start": "fine-tuned" if tuned else "from scratch",
                      **{k: f"{v:g}" for k, v in zip(("Min", "Q1", "Median", "Q3", "Max"), q)},
-                     "At start": f"{sum(selected_at_start(r, which) for r in tuned)}/{len(tuned)}" if tuned else ""})
+                     "Early": f"{sum(selected_early(r, which) for r in tuned)}/{len(tuned)}" if tuned else ""})
     return pd.DataFrame(rows)
 
 # %% ../nbs/08_report.ipynb #c211
@@ -211,7 +211,7 @@ def group_table(records: list[dict], # result records of a long-tailed run (with
     summary["seeds"] = grouped.size()
     out = pd.DataFrame({"Method": summary.index})
     for c, h in GROUP_HEADERS.items(): out[h] = [_mean_std(r, c, digits, False) for _, r in summary.iterrows()]
-    return mark_start(out, records) if which == "best" else out
+    return mark_early(out, records) if which == "best" else out
 
 # %% ../nbs/08_report.ipynb #c226
 def _class_span(classes: list[int]) -> str:

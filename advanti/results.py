@@ -10,7 +10,7 @@ from pathlib import Path
 from fastcore.basics import patch
 from .checks import optional_import
 from .tables import markdown_table
-from .report import COLUMNS, COLUMN_NAMES, HEADERS, summary_table, format_table, attack_comparison, flag_rows, mark_start, sanity_flags, history_frame, Report
+from .report import COLUMNS, COLUMN_NAMES, HEADERS, summary_table, format_table, attack_comparison, flag_rows, mark_early, sanity_flags, history_frame, Report
 from .perturb import attack_settings
 from .stats import paired_differences, primary_endpoints, verdict_lines
 
@@ -36,10 +36,10 @@ def error_table(records: list[dict], # result records
                 which: str="best", # "best" (on validation) or "last" epoch
                 columns: list|tuple=COLUMNS, # summary columns shown
                ):
-    "The error table of `records`: mean ± std [range] per row, flagged where a sanity floor is missed or runs are at start."
+    "The error table of `records`: mean ± std [range] per row, flagged where a sanity floor is missed or runs were selected early."
     table = format_table(summary_table(records, which), spread=True)
     table = table[["Method", *(HEADERS[c] for c in columns), "Runs"]]
-    return flag_rows(mark_start(table, records) if which == "best" else table, records, which)
+    return flag_rows(mark_early(table, records) if which == "best" else table, records, which)
 
 # %% ../nbs/08c_results.ipynb #r011n
 def reading_note(dataset: str, # a key of `advanti.perturb.ATTACK_SETTINGS`
@@ -67,12 +67,14 @@ def show_flags(report: Report, # the notebook's report
 def paired_verdicts(records: list[dict], # result records
                     methods: list[str], # labels compared with every other label (those present)
                     which: str="best", # "best" or "last" epoch
+                    primary: dict|None=None, # the report's primary endpoint: left out of the secondary comparisons
                    ):
     "Paired differences of each of `methods` against every other row, one frame with a `method` column first."
     pd = optional_import("pandas")
     if not methods: return pd.DataFrame(columns=["method"])  # nothing to compare
     labels = list(dict.fromkeys(r["label"] for r in records))
-    parts = [paired_differences(records, m, [l for l in labels if l not in methods], which).assign(method=m)
+    skip = lambda m: [(primary["versus"], primary["error"])] if primary and primary["method"] == m else None
+    parts = [paired_differences(records, m, [l for l in labels if l not in methods], which, skip=skip(m)).assign(method=m)
              for m in methods if m in labels]
     if not parts: raise ValueError(f"none of {methods} is among the rows {labels}")
     frame = pd.concat(parts, ignore_index=True)
@@ -108,7 +110,7 @@ def show_verdicts(report: Report, # the notebook's report
 PRIMARY_HEADERS = {"scenario": "Scenario", "role": "Analysis", "epoch": "Epoch", "attack": "Attack",
                    "seeds": "Data seeds", "differences": "Differences per data seed", "mean": "Mean", "ci_low": "Low",
                    "ci_high": "High", "p": "p", "p_holm": "p (Holm)", "interval": "Interval", "verdict": "Verdict",
-                   "at_start": "At start (method / control)"}
+                   "early": "Early (method / control)"}
 
 def primary_caption(primary: dict, # "method", "versus" and "error"
                     scenarios: int, # how many scenarios the report has
@@ -119,8 +121,9 @@ def primary_caption(primary: dict, # "method", "versus" and "error"
             f"(meta seeds averaged within each): mean, 95% t-interval, p, and Holm's p over the {scenarios} "
             f"scenario{'' if scenarios == 1 else 's'} of this report. The primary analysis is the validation-selected "
             "epoch under PGD-20; the last epoch and AutoAttack (on the best-epoch models) are sensitivity analyses, each "
-            "corrected over the scenarios the same way. At start: runs whose selected epoch lies in the first 10% of "
-            "their fine-tuning, of all runs (method / control).")
+            "corrected over the scenarios the same way. The intervals are not adjusted; the verdicts are, through Holm's p. "
+            "Early: of the fine-tuned runs (method / control), those whose selected epoch lies in the first 10% of their "
+            "fine-tuning. The secondary comparisons below leave this one out.")
 
 # %% ../nbs/08c_results.ipynb #r016r
 def show_primaries(report: Report, # the notebook's report

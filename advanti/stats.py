@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np
 from .checks import optional_import
-from .report import COLUMNS, COLUMN_NAMES, error_columns, selected_at_start
+from .report import COLUMNS, COLUMN_NAMES, error_columns, selected_early
 
 # %% auto #0
 __all__ = ['PRIMARY_ANALYSES', 'interval', 'holm', 'seed_means', 'paired_differences', 'verdict_lines', 'primary_endpoints']
@@ -34,7 +34,8 @@ def interval(values, # the numbers (e.g. one difference per data seed)
         raise ValueError(f"values={values!r} is not valid: values must be a non-empty list of finite numbers")
     n, mean, nan = len(v), float(v.mean()), float("nan")
     if n == 1: return dict(mean=mean, low=nan, high=nan, n=1, p=nan, kind="none")
-    if np.ptp(v) == 0: return dict(mean=mean, low=nan, high=nan, n=n, p=nan, kind="not testable")
+    if np.ptp(v) <= 1e-9 * max(1.0, float(np.abs(v).max())):  # no variation (up to rounding): nothing to test
+        return dict(mean=mean, low=nan, high=nan, n=n, p=nan, kind="not testable")
     if method == "bootstrap":
         means = v[np.random.default_rng(seed).integers(0, n, (resamples, n))].mean(axis=1)
         low, high = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
@@ -100,6 +101,13 @@ def _verdict(mean: float, p_adjusted: float, alpha: float) -> str:
     return "not distinguishable" if p_adjusted >= alpha else "better" if mean < 0 else "worse"
 
 # %% ../nbs/08a_stats.ipynb #s013
+def _rounded(frame):
+    "`frame` as written: errors to 4 decimals, p-values to 4 significant digits (a tiny p stays visible)."
+    significant = lambda v: v if np.isnan(v) else float(f"{v:.4g}")
+    return frame.round(dict(mean=4, ci_low=4, ci_high=4)).assign(**{c: frame[c].map(significant) for c in ("p", "p_holm")
+                                                                     if c in frame.columns})
+
+# %% ../nbs/08a_stats.ipynb #s013b
 def paired_differences(records: list[dict], # result records
                        method: str, # label of the method (its runs on one data seed are averaged first)
                        controls: list[str], # labels it is compared with, on the same data seeds
@@ -108,24 +116,28 @@ def paired_differences(records: list[dict], # result records
                        level: float=0.95, # confidence level; the verdicts' familywise level is 1 - level too
                        autoattack: list[dict]|None=None, # AutoAttack results: compare under AutoAttack instead
                        interval_method: str="t", # see `interval`
+                       skip: list[tuple]|None=None, # (control, column) pairs left out, e.g. the primary endpoint
+                       rounded: bool=True, # round as written (`_rounded`); False for further computation
                       ):
     "Per control and column: the paired differences, their mean, interval and p; Holm's p over this family; a verdict."
     pd = optional_import("pandas")
     means = seed_means(records, which, columns, autoattack)
     seeds_of = lambda label: set(means.loc[label].index) if label in means.index.get_level_values(0) else set()
-    rows = []
+    rows, nan = [], float("nan")
     for control in controls:
         seeds = sorted(seeds_of(method) & seeds_of(control))
         if not seeds: raise ValueError(f"{method!r} and {control!r} share no data seed")
-        for c in columns:
+        for c in (c for c in columns if (control, c) not in (skip or [])):
             d = [float(means.loc[(method, s), c] - means.loc[(control, s), c]) for s in seeds]
-            ci = interval(d, level, interval_method)
+            ci = interval(d, level, interval_method) if np.isfinite(d).all() else dict(  # a group without test samples
+                mean=nan, low=nan, high=nan, p=nan, kind="not testable")
             rows.append(dict(versus=control, column=c, seeds=len(d), differences=" / ".join(f"{v:+.1f}" for v in d),
                              mean=ci["mean"], ci_low=ci["low"], ci_high=ci["high"], p=ci["p"], interval=ci["kind"]))
     out = pd.DataFrame(rows)
     out.insert(out.columns.get_loc("interval"), "p_holm", holm(out["p"]))
     out["verdict"] = [_verdict(m, p, 1 - level) for m, p in zip(out["mean"], out["p_holm"])]
-    out = out.round(dict(mean=2, ci_low=2, ci_high=2, p=4, p_holm=4)); out.attrs["level"] = level
+    out = _rounded(out) if rounded else out
+    out.attrs["level"] = level
     return out
 
 # %% ../nbs/08a_stats.ipynb #s022
@@ -148,7 +160,7 @@ def verdict_lines(paired, # output of `paired_differences`
         said = {"better": [], "worse": [], "not distinguishable": [], "not testable": []}
         for r in rows.itertuples():
             bracket = "" if np.isnan(r.ci_low) else f" [{r.ci_low:+.1f}, {r.ci_high:+.1f}]"
-            p = "" if np.isnan(r.p_holm) else f" (p = {r.p_holm:.3g})"
+            p = "" if np.isnan(r.p_holm) else " (p < 0.0001)" if r.p_holm < 1e-4 else f" (p = {r.p_holm:.2g})"
             said[r.verdict].append(f"{COLUMN_NAMES.get(r.column, r.column)} {r.mean:+.1f}{bracket}{p}")
         parts = [f"{verdict}: {', '.join(items)}" for verdict, items in said.items() if items]
         n = rows["seeds"].iloc[0]
@@ -156,10 +168,10 @@ def verdict_lines(paired, # output of `paired_differences`
     return lines
 
 # %% ../nbs/08a_stats.ipynb #s028
-def _start_share(records: list[dict], label: str) -> str:
-    "'k/n': the runs of `label` whose best epoch is their start (`advanti.report.selected_at_start`)."
-    runs = [r for r in records if r["label"] == label]
-    return f"{sum(selected_at_start(r) for r in runs)}/{len(runs)}"
+def _early_share(records: list[dict], label: str) -> str:
+    "'k/n': of the fine-tuned runs of `label`, those selected early (`advanti.report.selected_early`); '' for none."
+    tuned = [r for r in records if r["label"] == label and (r.get("job") or {}).get("init")]
+    return f"{sum(selected_early(r) for r in tuned)}/{len(tuned)}" if tuned else ""
 
 # %% ../nbs/08a_stats.ipynb #s029
 PRIMARY_ANALYSES = (("primary", "best", "PGD-20"), ("sensitivity", "last", "PGD-20"), ("sensitivity", "best", "AutoAttack"))
@@ -183,19 +195,19 @@ def primary_endpoints(records: dict, # scenario -> its result records
             if attacked is not None:
                 attacked = [a for a in attacked if a["label"] in (method, versus)]
                 if {a["label"] for a in attacked} != {method, versus}: continue  # the plan attacked only one side
-            one = paired_differences(recs, method, [versus], which, (error,), level, attacked)
+            one = paired_differences(recs, method, [versus], which, (error,), level, attacked, rounded=False)
             rows.append(one.drop(columns=["versus", "column", "p_holm", "verdict"]).assign(
                 scenario=scenario, role=role, epoch=which, attack=attack,
-                at_start=f"{_start_share(recs, method)} / {_start_share(recs, versus)}" if which == "best" else ""))
+                early=f"{_early_share(recs, method)} / {_early_share(recs, versus)}" if which == "best" else ""))
         if not rows: continue
         part = pd.concat(rows, ignore_index=True)
-        part["p_holm"] = holm(part["p"]).round(4)
+        part["p_holm"] = holm(part["p"])
         part["verdict"] = [_verdict(m, p, 1 - level) for m, p in zip(part["mean"], part["p_holm"])]
         parts.append(part)
     out = pd.concat(parts, ignore_index=True)
     order = list(records)  # scenario by scenario, the primary first, then its sensitivity analyses
     out = out.iloc[sorted(range(len(out)), key=lambda i: order.index(out["scenario"][i]))].reset_index(drop=True)
     out = out[["scenario", "role", "epoch", "attack", "seeds", "differences", "mean", "ci_low", "ci_high", "p", "p_holm",
-               "interval", "verdict", "at_start"]]
-    out.attrs.update(level=level, **primary)
+               "interval", "verdict", "early"]]
+    out = _rounded(out); out.attrs.update(level=level, **primary)
     return out

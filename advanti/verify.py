@@ -96,7 +96,8 @@ def verdict_changes(scenarios: dict, # scenario -> committed records (`report_sc
         for which in ("best", "last"):
             for m in (m for m in methods if m in labels):
                 others = [l for l in labels if l not in methods]
-                before, after = (paired_differences(rs, m, others, which) for rs in (records, _replaced(records, retrained)))
+                skip = [(primary["versus"], primary["error"])] if primary and primary["method"] == m else None
+                before, after = (paired_differences(rs, m, others, which, skip=skip) for rs in (records, _replaced(records, retrained)))
                 for b, a in zip(before.itertuples(), after.itertuples()):
                     rows.append(dict(scenario=scenario, epoch=which, method=m, versus=b.versus, error=b.column,
                                      mean_before=b.mean, mean_after=a.mean, before=b.verdict, after=a.verdict))
