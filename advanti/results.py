@@ -12,7 +12,7 @@ from .checks import optional_import
 from .tables import markdown_table
 from .report import COLUMNS, COLUMN_NAMES, HEADERS, summary_table, format_table, attack_comparison, flag_rows, mark_early, sanity_flags, history_frame, Report
 from .perturb import attack_settings
-from .stats import paired_differences, primary_endpoints, verdict_lines
+from .stats import paired_differences, primary_endpoints, primary_present, verdict_lines
 
 # %% auto #0
 __all__ = ['VERDICT_HEADERS', 'PRIMARY_HEADERS', 'BENCH_NAMES', 'MODEL_NAMES', 'show', 'error_table', 'reading_note',
@@ -134,6 +134,9 @@ def show_primaries(report: Report, # the notebook's report
                   ):
     "Show the primary endpoints first in the report's digest (one line when there is only one data seed)."
     if not primary: return None
+    if not primary_present(records, primary):
+        line = f"Primary endpoint ({primary['method']} minus {primary['versus']}): not among this run's rows."
+        report.text(line + "\n", True); print(line); return None
     if all(len({r["config"]["seed"] for r in recs}) < 2 for recs in records.values()):
         line = f"Primary endpoint ({primary['method']} minus {primary['versus']}): one data seed, so no paired comparison."
         report.text(line + "\n", True); print(line); return None

@@ -9,7 +9,8 @@ from .checks import optional_import
 from .report import COLUMNS, COLUMN_NAMES, error_columns, selected_early
 
 # %% auto #0
-__all__ = ['PRIMARY_ANALYSES', 'interval', 'holm', 'seed_means', 'paired_differences', 'verdict_lines', 'primary_endpoints']
+__all__ = ['PRIMARY_ANALYSES', 'interval', 'holm', 'seed_means', 'paired_differences', 'verdict_lines', 'primary_present',
+           'primary_endpoints']
 
 # %% ../nbs/08a_stats.ipynb #s005
 def _check_interval_options(level: float, method: str, resamples: int):
@@ -172,6 +173,14 @@ def _early_share(records: list[dict], label: str) -> str:
     "'k/n': of the fine-tuned runs of `label`, those selected early (`advanti.report.selected_early`); '' for none."
     tuned = [r for r in records if r["label"] == label and (r.get("job") or {}).get("init")]
     return f"{sum(selected_early(r) for r in tuned)}/{len(tuned)}" if tuned else ""
+
+# %% ../nbs/08a_stats.ipynb #s028b
+def primary_present(records: dict, # scenario -> its result records
+                    primary: dict|None, # "method", "versus" and "error", or None
+                   ) -> bool:
+    "Whether every scenario has records of both sides of the primary comparison (a run may leave those rows out)."
+    return bool(primary) and all({primary["method"], primary["versus"]} <= {r["label"] for r in recs}
+                                 for recs in records.values())
 
 # %% ../nbs/08a_stats.ipynb #s029
 PRIMARY_ANALYSES = (("primary", "best", "PGD-20"), ("sensitivity", "last", "PGD-20"), ("sensitivity", "best", "AutoAttack"))

@@ -11,7 +11,7 @@ from .checks import optional_import
 from .report import COLUMNS, load_json
 from .protocol import scenario_folder
 from .runner import Job, code_version, run_job
-from .stats import paired_differences, primary_endpoints
+from .stats import paired_differences, primary_endpoints, primary_present
 
 # %% auto #0
 __all__ = ['report_scenarios', 'select_records', 'record_job', 'retrain', 'metric_moves', 'verdict_changes', 'verify_reports']
@@ -101,15 +101,16 @@ def verdict_changes(scenarios: dict, # scenario -> committed records (`report_sc
                 for b, a in zip(before.itertuples(), after.itertuples()):
                     rows.append(dict(scenario=scenario, epoch=which, method=m, versus=b.versus, error=b.column,
                                      mean_before=b.mean, mean_after=a.mean, before=b.verdict, after=a.verdict))
-    if primary:
+    if primary_present({s: rs for s, rs in scenarios.items() if rs}, primary):
         fresh = {s: _replaced(rs, retrained) for s, rs in scenarios.items() if rs}
         before, after = (primary_endpoints(s, primary) for s in ({s: rs for s, rs in scenarios.items() if rs}, fresh))
         for b, a in zip(before.itertuples(), after.itertuples()):
             rows.append(dict(scenario=b.scenario, epoch=b.epoch, method=f"primary: {primary['method']}",
                              versus=primary["versus"], error=primary["error"], mean_before=b.mean, mean_after=a.mean,
                              before=b.verdict, after=a.verdict))
-    out = pd.DataFrame(rows)
-    return out.assign(changed=out["before"] != out["after"]) if len(out) else out
+    out = pd.DataFrame(rows, columns=["scenario", "epoch", "method", "versus", "error", "mean_before", "mean_after",
+                                      "before", "after"])
+    return out.assign(changed=out["before"] != out["after"])
 
 # %% ../nbs/07e_verify.ipynb #v028
 def _report_methods(folder: Path) -> list[str]:
