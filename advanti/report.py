@@ -14,9 +14,9 @@ from .tables import markdown_table, latex_table
 # %% auto #0
 __all__ = ['COLUMNS', 'HEADERS', 'COLUMN_NAMES', 'EARLY_SHARE', 'GROUPS', 'GROUP_HEADERS', 'SANITY_FLOORS', 'atomic_write',
            'safe_name', 'save_json', 'load_json', 'records_frame', 'summary_table', 'format_table', 'write_table',
-           'selected_early', 'mark_early', 'selected_epochs', 'class_groups', 'error_columns', 'group_table',
-           'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread', 'attack_comparison',
-           'slim_record', 'save_records', 'Report']
+           'selected_early', 'early_share', 'mark_early', 'selected_epochs', 'class_groups', 'error_columns',
+           'group_table', 'group_caption', 'sanity_flags', 'flag_rows', 'history_frame', 'epoch_spread',
+           'attack_comparison', 'slim_record', 'save_records', 'Report']
 
 # %% ../nbs/08_report.ipynb #c005
 def atomic_write(path: str|Path, # destination
@@ -124,17 +124,24 @@ def selected_early(record: dict, # a result record
     if not (record.get("job") or {}).get("init"): return False
     return record["metrics"][which]["epoch"] <= share * record["config"]["epochs"]
 
+# %% ../nbs/08_report.ipynb #c239c2
+def early_share(records: list[dict], # result records
+                which: str="best", # "best" or "last" epoch
+               ) -> dict: # label -> "k/n": k of its n fine-tuned runs `selected_early` (labels without one left out)
+    "Per label with fine-tuned runs: how many of them were selected early, as 'k/n'."
+    runs = {}
+    for r in records:
+        if (r.get("job") or {}).get("init"): runs.setdefault(r["label"], []).append(selected_early(r, which))
+    return {label: f"{sum(early)}/{len(early)}" for label, early in runs.items()}
+
 # %% ../nbs/08_report.ipynb #c239d
 def mark_early(table, # a table with a "Method" column (e.g. from `format_table`)
                records: list[dict], # the records behind it
                which: str="best", # "best" or "last" epoch
               ):
     "`table` with an 'Early' column: per method, how many of its fine-tuned runs were `selected_early`, as 'k/n'."
-    runs = {}
-    for r in records:
-        if (r.get("job") or {}).get("init"): runs.setdefault(r["label"], []).append(selected_early(r, which))
-    if not runs: return table
-    return table.assign(**{"Early": [f"{sum(runs[m])}/{len(runs[m])}" if m in runs else "" for m in table["Method"]]})
+    shares = early_share(records, which)
+    return table.assign(Early=[shares.get(m, "") for m in table["Method"]]) if shares else table
 
 # %% ../nbs/08_report.ipynb #c239h
 def selected_epochs(records: list[dict], # result records
@@ -143,16 +150,15 @@ def selected_epochs(records: list[dict], # result records
     "Per method: the runs, the epochs trained, the selected epoch's minimum, quartiles and maximum, the runs selected early."
     pd = optional_import("pandas")
     check_option("which", which, ("best", "last"))
-    rows = []
+    rows, shares = [], early_share(records, which)
     for label in dict.fromkeys(r["label"] for r in records):
         runs = [r for r in records if r["label"] == label]
         q = np.quantile([r["metrics"][which]["epoch"] for r in runs], [0, 0.25, 0.5, 0.75, 1])
-        tuned = [r for r in runs if (r.get("job") or {}).get("init")]
         rows.append({"Method": label, "Runs": len(runs),
                      "Epochs": " / ".join(str(e) for e in sorted({r["config"]["epochs"] for r in runs})),
-                     "Start": "fine-tuned" if tuned else "from scratch",
+                     "Start": "fine-tuned" if label in shares else "from scratch",
                      **{k: f"{v:g}" for k, v in zip(("Min", "Q1", "Median", "Q3", "Max"), q)},
-                     "Early": f"{sum(selected_early(r, which) for r in tuned)}/{len(tuned)}" if tuned else ""})
+                     "Early": shares.get(label, "")})
     return pd.DataFrame(rows)
 
 # %% ../nbs/08_report.ipynb #c211

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np
 from .checks import optional_import
-from .report import COLUMNS, COLUMN_NAMES, error_columns, selected_early
+from .report import COLUMNS, COLUMN_NAMES, early_share, error_columns
 
 # %% auto #0
 __all__ = ['PRIMARY_ANALYSES', 'interval', 'holm', 'seed_means', 'paired_differences', 'verdict_lines', 'primary_present',
@@ -170,9 +170,8 @@ def verdict_lines(paired, # output of `paired_differences`
 
 # %% ../nbs/08a_stats.ipynb #s028
 def _early_share(records: list[dict], label: str) -> str:
-    "'k/n': of the fine-tuned runs of `label`, those selected early (`advanti.report.selected_early`); '' for none."
-    tuned = [r for r in records if r["label"] == label and (r.get("job") or {}).get("init")]
-    return f"{sum(selected_early(r) for r in tuned)}/{len(tuned)}" if tuned else ""
+    "'k/n': of the fine-tuned runs of `label`, those selected early (`advanti.report.early_share`); '' for none."
+    return early_share(records).get(label, "")
 
 # %% ../nbs/08a_stats.ipynb #s028b
 def primary_present(records: dict, # scenario -> its result records

@@ -12,6 +12,7 @@ from advanti.readme import README_MARKERS, readme_results
 from advanti.report import group_table, load_json
 from advanti.results import PRIMARY_HEADERS, error_table, paired_verdicts, verdict_table
 from advanti.stats import primary_endpoints
+from advanti.verify import report_scenarios
 from advanti.runner import autoattack_path, code_version
 from advanti.protocol import scenario_slug
 
@@ -23,9 +24,6 @@ WITH_PRIMARY = [n for n in TRAINED if "primary" in PROFILE["experiments"][n]]
 def _report(repo_root: Path, name: str) -> Path:
     return repo_root / PROFILE["experiments"][name]["report_dir"]
 
-def _records(folder: Path) -> list[dict]:
-    return [load_json(p) for p in sorted((folder / "records").glob("*.json"))]
-
 def _same(frame, path: Path):
     "`frame` equals the committed CSV at `path`, whatever the row order."
     committed = pd.read_csv(path, keep_default_na=False)
@@ -35,12 +33,9 @@ def _same(frame, path: Path):
 
 def _scenarios(folder: Path) -> dict:
     "{file-name slug: (scenario, its records)}; the standard report is one scenario with slug ''."
-    provenance, records = load_json(folder / "provenance.json"), _records(folder)
-    if "scenarios" not in provenance:
-        return {"": ("standard", [r for r in records if r["label"] in provenance["rows"]])}
-    def of(options: dict) -> list[dict]:
-        return [r for r in records if all(r["job"]["data_options"].get(k) == v for k, v in options.items())]
-    return {scenario_slug(s) + "_": (s, of(o)) for s, o in provenance["scenarios"].items()}
+    scenarios = report_scenarios(folder)
+    if "scenarios" not in load_json(folder / "provenance.json"): return {"": ("standard", scenarios["standard"])}
+    return {scenario_slug(s) + "_": (s, records) for s, records in scenarios.items()}
 
 @pytest.mark.parametrize("name", TRAINED)
 def test_every_declared_job_has_its_record_of_this_code_version(repo_root, name):
